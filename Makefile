@@ -1,0 +1,53 @@
+# Two commands matter: `make demo` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+LAKEHOUSE ?= $(CURDIR)/lakehouse
+DEMO_ARGS ?=
+
+.PHONY: demo test install install-dev prereqs lint wheel smoke-prod bench clean
+
+prereqs:
+	@$(PYTHON) scripts/check_prereqs.py
+
+$(BIN)/activate: | prereqs
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml $(BIN)/activate
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(BIN)/activate
+	$(BIN)/pip install --quiet -e ".[dev,all]"
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/python scripts/generate_demo_data.py "$(LAKEHOUSE)/landing"
+	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi run-layer layer=raw $(DEMO_ARGS)
+	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi run-layer layer=bronze $(DEMO_ARGS)
+	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi run-layer layer=silver $(DEMO_ARGS)
+	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi run-layer layer=gold $(DEMO_ARGS)
+	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi show layer=gold
+
+lint: install-dev
+	$(BIN)/ruff check prodi tests scripts
+	$(BIN)/lint-imports
+
+test: install-dev lint
+	$(BIN)/python -m pytest
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/smoke_prod.sh
+
+wheel: install-dev
+	$(BIN)/pip install --quiet "poetry>=2,<3"
+	$(BIN)/poetry build -f wheel
+
+bench: install-dev
+	$(BIN)/python scripts/bench/backfill_vs_invocations.py
+
+clean:
+	rm -rf $(VENV) dist lakehouse outputs multirun .pytest_cache

@@ -1,0 +1,1 @@
+"""Configuration: typed schemas, composition, legacy dialects and validation. Imports no Spark."""

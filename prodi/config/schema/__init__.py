@@ -1,0 +1,1 @@
+"""Typed schemas for every config group, dataset, step and mart."""

@@ -1,0 +1,89 @@
+"""The composed run configuration: layer, cloud, env, pipeline and run settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from prodi.config.schema.pipeline import PipelineSpec
+
+LayerName = Literal["raw", "bronze", "silver", "gold"]
+LAYER_ORDER: tuple[str, ...] = ("raw", "bronze", "silver", "gold")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    name: LayerName
+    upstream: LayerName | None = None
+
+
+@dataclass(frozen=True)
+class StorageSpec:
+    root: str
+    landing: str
+
+
+@dataclass(frozen=True)
+class SecretsSpec:
+    providers: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class DatabricksClusterSpec:
+    spark_version: str | None = None
+    node_type_id: str | None = None
+    cluster_attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CloudSpec:
+    name: Literal["local", "aws", "azure", "gcp"]
+    storage: StorageSpec
+    spark_conf: dict[str, str] = field(default_factory=dict)
+    secrets: SecretsSpec = SecretsSpec()
+    databricks: DatabricksClusterSpec = DatabricksClusterSpec()
+
+
+@dataclass(frozen=True)
+class EnvSpec:
+    name: str
+    dry_run: bool = False
+    table_prefix: str = ""
+    log_level: Literal["TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR"] = "INFO"
+    spark_conf: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    id: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class LogSpec:
+    level: Literal["TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class SparkSpec:
+    master: str = "local[*]"
+    app_name: str = "prodi"
+    jars_dir: str | None = None
+    conf: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    layer: LayerSpec
+    cloud: CloudSpec
+    env: EnvSpec
+    pipeline: PipelineSpec
+    datasets: tuple[str, ...] = ()
+    dry_run: bool = False
+    plan_format: Literal["text", "json"] = "text"
+    run: RunSpec = RunSpec()
+    legacy_config: str | None = None
+    log: LogSpec = LogSpec()
+    spark: SparkSpec = SparkSpec()

@@ -1,0 +1,1 @@
+"""Secret references in config strings, the providers that resolve them, and redaction."""
