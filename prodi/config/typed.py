@@ -49,6 +49,8 @@ def _convert(tp: Any, data: Any, path: str, errors: list[ConfigError]) -> Any:
     origin = get_origin(tp)
     if tp is Any:
         return data
+    if hasattr(tp, "from_config"):
+        return tp.from_config(data, path, errors)
     if origin in (Union, types.UnionType):
         args = get_args(tp)
         if data is None and type(None) in args:

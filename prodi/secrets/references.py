@@ -7,7 +7,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from prodi.secrets.errors import SecretError
 
 _NAME = r"[A-Za-z0-9_.\-]+"
 REFERENCE = re.compile(
@@ -21,17 +24,23 @@ _OPENERS = re.compile(r"<<\s*secrets?\b|\{\{\s*secrets?\b|\$\{\s*secrets?\s*:")
 
 @dataclass(frozen=True)
 class SecretRef:
+    """One reference found in a config string: which secret (`scope`, `key`) and how written."""
+
     scope: str
     key: str
     text: str  # as written in the config
 
     @property
     def canonical(self) -> str:
+        """The reference in the `<<secrets/scope/key>>` syntax, for messages."""
         return f"<<secrets/{self.scope}/{self.key}>>"
 
 
-class MalformedSecretReference(ValueError):
-    """A string looks like it holds a secret reference, but not in a valid syntax."""
+class MalformedSecretReference(SecretError, ValueError):
+    """A string looks like it holds a secret reference, but not in a valid syntax.
+
+    A `SecretError` (so the resolver can attach the key path) and a `ValueError` (as before).
+    """
 
     def __init__(self, fragment: str) -> None:
         self.fragment = fragment
@@ -56,10 +65,11 @@ def find_references(text: str) -> list[SecretRef]:
 
 
 def has_reference(text: str) -> bool:
+    """Whether `text` holds at least one well-formed reference (a cheap pre-check)."""
     return bool(REFERENCE.search(text))
 
 
-def substitute(text: str, lookup) -> str:  # noqa: ANN001 - Callable[[SecretRef], str]
+def substitute(text: str, lookup: Callable[[SecretRef], str]) -> str:
     """Replace every reference in `text` with `lookup(ref)`."""
 
     def repl(m: re.Match[str]) -> str:

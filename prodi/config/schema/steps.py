@@ -7,6 +7,10 @@ two registries in step.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from prodi.config.errors import ConfigError, describe
+from prodi.config.typed import build
 
 
 @dataclass(frozen=True)
@@ -68,3 +72,18 @@ class StepSpec:
 
     type: str
     params: object
+
+    @classmethod
+    def from_config(cls, data: Any, path: str, errors: list[ConfigError]) -> StepSpec | None:
+        """Build a step from `{type: <name>, ...params}`, checking params against the type's schema."""
+        if not isinstance(data, dict) or "type" not in data:
+            errors.append(ConfigError(path, "a mapping with a `type` key", describe(data)))
+            return None
+        name = data["type"]
+        params_cls = STEP_PARAMS.get(name) if isinstance(name, str) else None
+        if params_cls is None:
+            errors.append(ConfigError(f"{path}.type", f"a step type ({', '.join(sorted(STEP_PARAMS))})",
+                                      describe(name)))
+            return None
+        params = build(params_cls, {k: v for k, v in data.items() if k != "type"}, path, errors)
+        return None if params is None else cls(type=name, params=params)

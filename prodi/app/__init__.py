@@ -1,0 +1,1 @@
+"""Compose, validate and dispatch a run: the Hydra app, dry-run plans, validation sweeps."""

@@ -1,0 +1,56 @@
+"""Turn any failure into one paragraph a user can act on, and an exit code."""
+
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass
+
+from prodi.config.errors import ConfigError, ConfigErrors
+
+CONFIG_EXIT = 2
+RUN_EXIT = 1
+
+
+@dataclass(frozen=True)
+class Failure:
+    message: str
+    exit_code: int
+    traceback: str
+
+
+def describe_failure(exc: BaseException) -> Failure:
+    """A one-paragraph message and exit code for `exc`; the traceback is kept for debug logs."""
+    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    if isinstance(exc, (ConfigErrors, ConfigError)):
+        return Failure(str(exc), CONFIG_EXIT, tb)
+    if _is_secret_error(exc):
+        return Failure(f"Secret error: {exc}", CONFIG_EXIT if _is_config_like(exc) else RUN_EXIT, tb)
+    java = _java_summary(exc)
+    if java:
+        return Failure(f"Spark failed: {java} (run with log.level=DEBUG for the full trace)",
+                       RUN_EXIT, tb)
+    return Failure(f"{type(exc).__name__}: {exc}", RUN_EXIT, tb)
+
+
+def _is_secret_error(exc: BaseException) -> bool:
+    return any(c.__module__.startswith("prodi.secrets") for c in type(exc).__mro__)
+
+
+def _is_config_like(exc: BaseException) -> bool:
+    return type(exc).__name__ in {"SecretProviderConfigError", "MissingExtraError"}
+
+
+def _java_summary(exc: BaseException) -> str | None:
+    """The first line of a Py4J/Spark error, without the JVM stack dump."""
+    name = type(exc).__name__
+    if name not in {"Py4JJavaError", "AnalysisException", "IllegalArgumentException",
+                    "ParseException", "StreamingQueryException", "PythonException",
+                    "SparkRuntimeException", "SparkUpgradeException", "DeltaConcurrentModificationException"}:
+        return None
+    text = str(exc)
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("at ", "An error occurred while calling", "JVM stacktrace")):
+            return re.sub(r"\s+", " ", line)[:600]
+    return text[:600]

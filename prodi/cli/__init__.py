@@ -1,0 +1,1 @@
+"""The `prodi` and `run-layer` commands. Nothing imports this package."""

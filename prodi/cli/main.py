@@ -1,0 +1,98 @@
+"""Entry points: `prodi <command>` and `run-layer` (the Databricks wheel-task entry point).
+
+Startup stays light: Hydra, the config package and Spark load only when a command needs them.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from prodi.cli import help as help_text
+
+EXIT_CONFIG = 2
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`prodi`: dispatch to a subcommand."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if not args or args[0] in ("-h", "--help", "help"):
+        sys.stdout.write(help_text.MAIN)
+        return
+    command, rest = args[0], args[1:]
+    if command in ("version", "--version"):
+        from prodi import __version__
+
+        sys.stdout.write(f"prodi {__version__}\n")
+        return
+    handlers = {"run-layer": run_layer, "validate": _validate, "show": _show}
+    if command not in handlers:
+        _fail(f"unknown command {command!r}; expected one of: {', '.join(handlers)} "
+              "(see `prodi --help`)", EXIT_CONFIG)
+    handlers[command](rest)
+
+
+def run_layer(argv: list[str] | None = None) -> None:
+    """`prodi run-layer` / `run-layer`. Returns normally on success (Databricks wants no exit 0)."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if any(a in ("-h", "--help") for a in args):
+        sys.stdout.write(help_text.RUN_LAYER)
+        return
+    from prodi.app.failure import describe_failure
+    from prodi.app.hydra_app import run_hydra
+    from prodi.app.preflight import preflight
+    from prodi.cli.dialects import translate
+
+    try:
+        inv = translate(args)
+        if inv.has_flag("--cfg") and inv.has_flag("--resolve"):
+            from prodi.app.show_config import print_resolved
+
+            print_resolved(inv.overrides, inv.flag_value("-cd", "--config-dir"))
+            return
+        if not inv.has_flag("--info", "-i", "--shell-completion", "-sc", "--hydra-help", "--cfg"):
+            preflight(inv.overrides, inv.flag_value("-cd", "--config-dir"))
+    except Exception as exc:  # noqa: BLE001 - rendered as one paragraph with its exit code
+        failure = describe_failure(exc)
+        _fail(failure.message, failure.exit_code)
+    run_hydra(inv.args)
+
+
+def _validate(args: list[str]) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="prodi validate", description=(
+        "Compose and validate every layer x cloud x env combination (no JVM)."))
+    parser.add_argument("--layers", help="comma-separated subset of raw,bronze,silver,gold")
+    parser.add_argument("--clouds", help="comma-separated subset of the cloud group")
+    parser.add_argument("--envs", help="comma-separated subset of the env group")
+    parser.add_argument("--config-dir", "-cd", help="an extra config directory (Hydra searchpath)")
+    parser.add_argument("overrides", nargs="*", help="extra Hydra overrides for every combination")
+    ns = parser.parse_args(args)
+    from prodi.app.validate_all import render, validate_all
+
+    split = lambda v: [x.strip() for x in v.split(",") if x.strip()] if v else None  # noqa: E731
+    results = validate_all(split(ns.layers), split(ns.clouds), split(ns.envs), ns.overrides,
+                           config_dir=ns.config_dir)
+    sys.stdout.write(render(results) + "\n")
+    if not all(r.ok for r in results):
+        raise SystemExit(EXIT_CONFIG)
+
+
+def _show(args: list[str]) -> None:
+    from prodi.app.failure import describe_failure
+    from prodi.app.preflight import preflight
+    from prodi.app.show import show_tables
+    from prodi.cli.dialects import translate
+
+    try:
+        inv = translate(args)
+        (loaded,) = preflight(inv.overrides, inv.flag_value("-cd", "--config-dir"))
+        show_tables(loaded)
+    except Exception as exc:  # noqa: BLE001
+        failure = describe_failure(exc)
+        _fail(failure.message, failure.exit_code)
+
+
+def _fail(message: str, code: int) -> None:
+    sys.stderr.write(f"prodi: error: {message}\n")
+    raise SystemExit(code)

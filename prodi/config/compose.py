@@ -1,0 +1,71 @@
+"""Compose the Hydra config tree without running a Hydra app (validate, preflight, tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from hydra import compose, initialize_config_module
+from hydra.core.global_hydra import GlobalHydra
+from hydra.errors import HydraException, MissingConfigException, OverrideParseException
+from omegaconf import DictConfig, OmegaConf
+
+from prodi.config.errors import ConfigError
+from prodi.config.resolvers import register_resolvers
+
+CONFIG_MODULE = "prodi.conf"
+CONFIG_NAME = "config"
+
+
+@contextmanager
+def composer(config_dir: str | None = None) -> Iterator[Composer]:
+    """A Hydra compose context over prodi's packaged tree (plus a user config dir)."""
+    register_resolvers()
+    already = GlobalHydra.instance().is_initialized()
+    if already:
+        GlobalHydra.instance().clear()
+    with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+        yield Composer(config_dir)
+
+
+class Composer:
+    def __init__(self, config_dir: str | None) -> None:
+        self.config_dir = config_dir
+
+    def compose(self, overrides: list[str]) -> DictConfig:
+        """The composed config for these overrides, with `hydra.runtime.choices` kept."""
+        extra = [f"hydra.searchpath=[file://{self.config_dir}]"] if self.config_dir else []
+        try:
+            return compose(CONFIG_NAME, overrides=[*overrides, *extra], return_hydra_config=True)
+        except MissingConfigException as exc:
+            raise composition_error(exc) from None
+        except OverrideParseException as exc:
+            raise ConfigError("<command line>", "valid Hydra overrides (key=value, +key=value, ~key)",
+                              str(exc).splitlines()[0], source="command line") from None
+        except HydraException as exc:
+            raise composition_error(exc) from None
+
+
+def composition_error(exc: Exception) -> ConfigError:
+    """Turn Hydra's composition errors (unknown group choice, missing `???`) into ConfigErrors."""
+    text = str(exc).strip()
+    if isinstance(exc, MissingConfigException) and exc.missing_cfg_file:
+        group, _, choice = str(exc.missing_cfg_file).rpartition("/")
+        options = ", ".join(exc.options or []) or "see conf/" + group
+        if group:
+            return ConfigError(group, f"one of: {options}", repr(choice), source="command line")
+    if "You must specify" in text and "'" in text:
+        group = text.split("'")[1]
+        return ConfigError(group, f"a choice for the `{group}` group, e.g. {group}=<name>",
+                           "nothing (required)", source="conf/config.yaml")
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return ConfigError("<composition>", "a config Hydra can compose", first)
+
+
+def choices_of(cfg: DictConfig) -> dict[str, str]:
+    """The selected option of each config group, from Hydra's runtime info."""
+    hydra = cfg.get("hydra")
+    if hydra is None:
+        return {}
+    return {str(k): str(v) for k, v in OmegaConf.to_container(hydra.runtime.choices).items()
+            if not str(k).startswith("hydra")}

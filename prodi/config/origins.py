@@ -1,0 +1,30 @@
+"""Which file or override a config key came from, for error messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prodi.config.legacy import LegacyFile, contains_path
+
+_GROUPS = ("layer", "cloud", "env", "pipeline")
+
+
+@dataclass(frozen=True)
+class Origins:
+    choices: dict[str, str] = field(default_factory=dict)
+    overrides: tuple[str, ...] = ()
+    legacy: LegacyFile | None = None
+    config_dir: str = "conf"
+
+    def of(self, path: str) -> str:
+        """The most specific known source of the value at `path`."""
+        for o in self.overrides:
+            key = o.lstrip("+~").split("=", 1)[0]
+            if key and (path == key or path.startswith(key + ".") or path.startswith(key + "[")):
+                return f"command-line override {o!r}"
+        if self.legacy is not None and contains_path(self.legacy.body, path):
+            return self.legacy.path
+        top = path.split(".", 1)[0].split("[", 1)[0]
+        if top in _GROUPS and top in self.choices:
+            return f"{self.config_dir}/{top}/{self.choices[top]}.yaml"
+        return f"{self.config_dir}/config.yaml"

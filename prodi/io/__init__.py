@@ -1,0 +1,1 @@
+"""Sources (landed files, Delta tables) and sinks (Delta append, overwrite, partition replace, MERGE)."""

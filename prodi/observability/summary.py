@@ -1,0 +1,38 @@
+"""Per-dataset results of a layer run, and their rendering as a log summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DatasetResult:
+    layer: str
+    dataset: str
+    target: str
+    rows_read: int = 0
+    rows_written: int = 0
+    rows_dropped: int = 0
+    duplicates_removed: int = 0
+    failed_rules: dict[str, int] = field(default_factory=dict)
+    warned_rules: dict[str, int] = field(default_factory=dict)
+    duration_s: float = 0.0
+    status: str = "ok"
+    note: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def render_table(rows: list[list[str]], header: list[str]) -> str:
+    """A plain aligned text table."""
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    line = lambda r: "  ".join(str(x).ljust(w) for x, w in zip(r, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def render_results(results: list[DatasetResult]) -> str:
+    header = ["layer", "dataset", "status", "read", "written", "dropped", "dupes", "seconds"]
+    rows = [[r.layer, r.dataset, r.status, str(r.rows_read), str(r.rows_written),
+             str(r.rows_dropped), str(r.duplicates_removed), f"{r.duration_s:.1f}"] for r in results]
+    return render_table(rows, header)

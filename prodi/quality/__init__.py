@@ -1,0 +1,1 @@
+"""Data quality: expectations as valid-row predicates with warn / drop / fail actions."""

@@ -1,0 +1,71 @@
+"""Build or reuse the SparkSession a run executes on, with Delta Lake enabled."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from importlib import resources
+
+from loguru import logger
+from pyspark.sql import SparkSession
+
+from prodi.runtime.jars import delta_jar_source
+
+DELTA_CONF = {
+    "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+}
+QUIET_CONF = {
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.session.timeZone": "UTC",
+}
+
+
+def on_databricks(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether we run on a Databricks cluster (its runtime sets DATABRICKS_RUNTIME_VERSION)."""
+    return "DATABRICKS_RUNTIME_VERSION" in (os.environ if environ is None else environ)
+
+
+def get_session(master: str, app_name: str, conf: Mapping[str, str], jars_dir: str | None = None,
+                environ: Mapping[str, str] | None = None) -> SparkSession:
+    """The active session if there is one (notebook, cluster, test, sweep), else a new local one."""
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        _apply_runtime_conf(active, conf)
+        return active
+    if on_databricks(environ):
+        logger.info("Databricks runtime detected: using the cluster's SparkSession")
+        session = SparkSession.builder.getOrCreate()
+        _apply_runtime_conf(session, conf)
+        return session
+    builder = SparkSession.builder.master(master).appName(app_name)
+    for key, value in {**QUIET_CONF, **DELTA_CONF, **conf}.items():
+        builder = builder.config(key, value)
+    builder = builder.config("spark.driver.extraJavaOptions", _log4j_option())
+    jars = delta_jar_source(jars_dir)
+    builder = builder.config(jars.conf_key, jars.value)
+    logger.info("Starting local Spark ({}) with Delta ({})", master, jars.description)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _log4j_option() -> str:
+    path = resources.files("prodi.runtime").joinpath("log4j2.properties")
+    return f"-Dlog4j2.configurationFile=file:{path}"
+
+
+def _apply_runtime_conf(session: SparkSession, conf: Mapping[str, str]) -> None:
+    """Set what can be set on a running session; static settings belong to the cluster."""
+    hadoop = session.sparkContext._jsc.hadoopConfiguration()
+    for key, value in conf.items():
+        if key.startswith("spark.hadoop."):
+            hadoop.set(key[len("spark.hadoop."):], value)
+            continue
+        if key.startswith(("spark.driver.", "spark.executor.", "spark.jars", "spark.master")):
+            continue
+        try:
+            if session.conf.get(key, None) != value:
+                session.conf.set(key, value)
+        except Exception:  # noqa: BLE001 - static or unmodifiable config keys are skipped
+            logger.debug("Spark conf {} can't change on a running session; left as is", key)

@@ -1,0 +1,106 @@
+"""Secrets from Databricks secret scopes.
+
+On a cluster, pass the notebook's/job's `dbutils` (the fast path, no extra dependency). Anywhere
+else, the databricks-sdk `WorkspaceClient` is used with its default authentication (env vars,
+`~/.databrickscfg`, runtime credentials) or explicit `host`/`token`/`profile`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import threading
+from typing import Any, ClassVar
+
+from prodi.secrets.errors import SecretProviderError
+from prodi.secrets.extras import import_extra
+from prodi.secrets.providers.base import Option
+from prodi.secrets.providers.failures import describe_failure
+
+NOT_FOUND_CODES = frozenset({"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"})
+
+
+class DatabricksProvider:
+    """Reads `scope/key` from a Databricks secret scope (same scope and key names)."""
+
+    options: ClassVar[dict[str, Option]] = {
+        "host": Option(str, doc="workspace URL; default: SDK default auth"),
+        "token": Option(str, doc="personal access token; default: SDK default auth"),
+        "profile": Option(str, doc="a ~/.databrickscfg profile"),
+    }
+
+    def __init__(
+        self,
+        *,
+        dbutils: Any = None,
+        host: str | None = None,
+        token: str | None = None,
+        profile: str | None = None,
+    ) -> None:
+        self._dbutils = dbutils
+        self._settings = {
+            k: v for k, v in (("host", host), ("token", token), ("profile", profile)) if v
+        }
+        self.name = "databricks:dbutils" if dbutils is not None else "databricks"
+        self._lock = threading.Lock()
+        self._client: Any = None
+
+    def where(self, scope: str, key: str) -> str:
+        """The secret scope and key looked at."""
+        via = "dbutils" if self._dbutils is not None else "workspace API"
+        return f"databricks scope {scope!r} key {key!r} ({via})"
+
+    def get(self, scope: str, key: str) -> str | None:
+        """The secret, or None when the scope or key does not exist."""
+        if self._dbutils is not None:
+            return self._get_with_dbutils(scope, key)
+        return self._get_with_sdk(scope, key)
+
+    def _get_with_dbutils(self, scope: str, key: str) -> str | None:
+        try:
+            return str(self._dbutils.secrets.get(scope=scope, key=key))
+        except Exception as exc:  # py4j / IllegalArgumentException on a cluster
+            text = str(exc)
+            if "does not exist" in text or "RESOURCE_DOES_NOT_EXIST" in text:
+                return None
+            failure = describe_failure(exc)
+        raise SecretProviderError(self.name, None, failure)
+
+    def _workspace(self) -> Any:
+        """The WorkspaceClient, created on first use (creating it contacts the host)."""
+        with self._lock:
+            if self._client is not None:
+                return self._client
+            sdk = import_extra("databricks.sdk", extra="databricks", package="databricks-sdk")
+            try:
+                self._client = sdk.WorkspaceClient(**self._settings)
+            except Exception as exc:  # no usable auth configuration, bad host
+                failure = f"cannot create a WorkspaceClient: {describe_failure(exc)}"
+            else:
+                return self._client
+        raise SecretProviderError(self.name, None, failure)
+
+    def _get_with_sdk(self, scope: str, key: str) -> str | None:
+        client = self._workspace()
+        errors = import_extra("databricks.sdk.errors", extra="databricks", package="databricks-sdk")
+        try:
+            response = client.secrets.get_secret(scope, key)
+        except errors.NotFound:
+            return None
+        except Exception as exc:  # auth, network, permission: a provider failure
+            if getattr(exc, "error_code", None) in NOT_FOUND_CODES:
+                return None
+            failure = describe_failure(exc)
+        else:
+            return self._decode(response.value)
+        raise SecretProviderError(self.name, None, failure)
+
+    def _decode(self, encoded: str | None) -> str:
+        """The API returns the value base64-encoded."""
+        if encoded is None:
+            return ""
+        try:
+            return base64.b64decode(encoded, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            failure = "the API returned a value that is not base64-encoded UTF-8"
+        raise SecretProviderError(self.name, None, failure)
