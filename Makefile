@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml $(BIN)/activate
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(BIN)/activate
-	$(BIN)/pip install --quiet -e ".[dev,all]"
+	$(BIN)/pip install --quiet -e ".[dev]"
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -56,7 +56,7 @@ def apply_expectations(df: DataFrame, rules: Sequence[ExpectationSpec], dataset:
         if rule.action == "fail" and report.failed[rule.name]:
             sample = [row.asDict() for row in df.filter(~flags[i]).limit(3).collect()]
             raise DataQualityError(dataset, rule, report.failed[rule.name], sample)
-    drop_flags = [flag for flag, r in zip(flags, rules) if r.action == "drop"]
+    drop_flags = [flag for flag, r in zip(flags, rules, strict=True) if r.action == "drop"]
     if not drop_flags:
         return df, report
     keep = drop_flags[0]

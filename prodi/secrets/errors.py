@@ -46,6 +46,18 @@ class SecretError(Exception):
     def __str__(self) -> str:
         return self.render()
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle by state: subclasses' constructors take different arguments."""
+        return (_restore, (type(self), self.__dict__.copy()))
+
+
+def _restore(cls: type[SecretError], state: dict[str, object]) -> SecretError:
+    """Rebuild a pickled SecretError without calling its constructor."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("detail", ""))
+    error.__dict__.update(state)
+    return error
+
 
 class SecretNotFound(SecretError):
     """No configured provider holds the referenced secret."""

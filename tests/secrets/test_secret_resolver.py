@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import sys
 import traceback
 from pathlib import Path
@@ -202,9 +203,15 @@ def test_missing_sdk_names_the_pip_command(
     assert info.value.__context__ is None
 
 
-def test_all_errors_are_secret_errors() -> None:
+def test_all_errors_are_secret_errors_and_survive_pickling() -> None:
     for cls in (SecretNotFound, SecretProviderError, MissingExtraError, MalformedSecretReference):
         assert issubclass(cls, SecretError)
+    resolver, _ = _resolver()
+    with pytest.raises(SecretNotFound) as info:
+        resolver.resolve("<<secrets/pg/nope>>", "a.b")
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert type(copy) is SecretNotFound and str(copy) == str(info.value)
+    assert copy.key_path == "a.b" and copy.ref == info.value.ref
 
 
 def test_file_provider_in_chain_reports_file_errors_with_reference(tmp_path: Path) -> None:
