@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 LAKEHOUSE ?= $(CURDIR)/lakehouse
 DEMO_ARGS ?=
 
-.PHONY: demo test install install-dev prereqs lint wheel smoke-prod bench clean
+.PHONY: demo test install install-dev prereqs lint wheel bench clean jars
 
 prereqs:
 	@$(PYTHON) scripts/check_prereqs.py
@@ -51,3 +51,9 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) dist lakehouse outputs multirun .pytest_cache
+
+# Offline machines: fetch the Delta jars once with Maven, then PRODI_JARS_DIR=.jars make demo
+jars:
+	mvn -q dependency:copy -Dartifact=io.delta:delta-spark_2.12:3.3.2 -DoutputDirectory=.jars
+	mvn -q dependency:copy -Dartifact=io.delta:delta-storage:3.3.2 -DoutputDirectory=.jars
+	mvn -q dependency:copy -Dartifact=org.antlr:antlr4-runtime:4.9.3 -DoutputDirectory=.jars

@@ -25,6 +25,7 @@ from prodi.config.schema.steps import (
 )
 from prodi.config.sql_check import referenced_tables, sql_problem
 from prodi.secrets.references import MalformedSecretReference, find_references
+from prodi.secrets.registry import validate_specs
 
 _SIMPLE_TYPES = {
     "string", "int", "integer", "bigint", "long", "smallint", "short", "tinyint", "byte",
@@ -42,6 +43,8 @@ def semantic_errors(app: AppConfig, container: dict[str, Any]) -> list[ConfigErr
         errors += _dataset_errors(name, ds)
     errors += _mart_errors(app.pipeline)
     errors += _secret_reference_errors(container, "")
+    errors += [ConfigError(e.path, e.expected, e.got)
+               for e in validate_specs(list(app.cloud.secrets.providers), path="cloud.secrets.providers")]
     return errors
 
 

@@ -1,0 +1,128 @@
+"""Jobs API 2.1 settings for a prodi chain: one wheel task per layer on one shared job cluster.
+
+The cluster comes from the composed config (`cloud.databricks`: spark_version, node_type_id,
+cluster_attributes); the tasks run `run-layer` from the prodi wheel, raw -> bronze -> silver ->
+gold, each depending on the one before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from prodi.config.compose import composer
+from prodi.config.errors import ConfigError, ConfigErrors
+from prodi.config.load import LoadedConfig, load
+from prodi.config.schema.app import LAYER_ORDER
+from prodi.deploy.notifications import FailureNotifications, from_tree
+from prodi.deploy.parameters import DEFAULT_CONFIG_ROOT, DIALECTS, task_parameters
+from prodi.deploy.wheel import (
+    DISTRIBUTION,
+    check_wheel_location,
+    default_wheel_location,
+    needs_dbfs_library_opt_in,
+)
+
+CLUSTER_KEY = "shared_cluster"
+ENTRY_POINT = "run-layer"
+NUM_WORKERS = 2
+DBFS_LIBRARY_OPT_IN = "spark.databricks.driver.dbfsLibraryInstallationAllowed"
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """What the user asked for: target cloud/env, parameter dialect, wheel and notifications."""
+
+    cloud: str
+    env: str
+    dialect: str = "hydra"
+    smoke: bool = False
+    wheel: str | None = None  # None: dbfs:/libs/<real wheel file name>
+    config_root: str = DEFAULT_CONFIG_ROOT
+    notify: FailureNotifications = field(default_factory=FailureNotifications)
+
+    @property
+    def job_name(self) -> str:
+        """`prodi-<cloud>-<env>`, with `-smoke` for the forced dry-run variant."""
+        return f"prodi-{self.cloud}-{self.env}" + ("-smoke" if self.smoke else "")
+
+
+def load_target(cloud: str, env: str, config_dir: str | None = None) -> LoadedConfig:
+    """The validated config of `cloud`/`env`; every layer is composed so all of them are checked.
+
+    Raises ConfigErrors (unknown cloud or env, invalid values) exactly as a run would.
+    """
+    loaded: dict[str, LoadedConfig] = {}
+    with composer(config_dir) as c:
+        for layer in LAYER_ORDER:
+            overrides = [f"layer={layer}", f"cloud={cloud}", f"env={env}"]
+            try:
+                loaded[layer] = load(c.compose(overrides), overrides, environ={})
+            except ConfigError as exc:
+                raise ConfigErrors([exc]) from None
+    return loaded[LAYER_ORDER[0]]
+
+
+def new_cluster(loaded: LoadedConfig, wheel: str, smoke: bool) -> dict[str, Any]:
+    """The shared job cluster: runtime, node type and cloud attributes from `cloud.databricks`."""
+    spec = loaded.app.cloud.databricks
+    cloud = loaded.app.cloud.name
+    missing = [(key, what) for key, what, value in (
+        ("spark_version", "a Databricks runtime version, e.g. 15.4.x-scala2.12", spec.spark_version),
+        ("node_type_id", "a node type of the cloud, e.g. i3.xlarge", spec.node_type_id),
+    ) if not value]
+    if missing:
+        raise ConfigErrors([ConfigError(f"cloud.databricks.{key}", what, "null",
+                                        source=f"conf/cloud/{cloud}.yaml") for key, what in missing])
+    env_vars = {"PRODI_LOG_FORMAT": "json"}
+    if smoke:
+        env_vars["PRODI_FORCE_DRY_RUN"] = "1"
+    cluster: dict[str, Any] = {
+        "spark_version": spec.spark_version,
+        "node_type_id": spec.node_type_id,
+        "num_workers": NUM_WORKERS,
+    }
+    if needs_dbfs_library_opt_in(wheel):
+        cluster["spark_conf"] = {DBFS_LIBRARY_OPT_IN: "true"}
+    cluster["spark_env_vars"] = env_vars
+    cluster.update(spec.cluster_attributes)
+    return cluster
+
+
+def wheel_task(layer: str, previous: str | None, parameters: list[str], wheel: str
+               ) -> dict[str, Any]:
+    """One layer's task: `run-layer` from the prodi wheel on the shared cluster."""
+    task: dict[str, Any] = {"task_key": layer}
+    if previous is not None:
+        task["depends_on"] = [{"task_key": previous}]
+    task["job_cluster_key"] = CLUSTER_KEY
+    task["python_wheel_task"] = {"package_name": DISTRIBUTION, "entry_point": ENTRY_POINT,
+                                 "parameters": parameters}
+    task["libraries"] = [{"whl": wheel}]
+    return task
+
+
+def build_job(request: JobRequest, loaded: LoadedConfig | None = None) -> dict[str, Any]:
+    """Jobs API 2.1 job settings for `request` (composing the config unless `loaded` is given)."""
+    if request.dialect not in DIALECTS:
+        raise ConfigError("--dialect", f"one of {', '.join(DIALECTS)}", repr(request.dialect),
+                          source="command line")
+    loaded = loaded if loaded is not None else load_target(request.cloud, request.env)
+    wheel = check_wheel_location(request.wheel or default_wheel_location())
+    notify = request.notify.merged(from_tree(loaded.tree))
+    job: dict[str, Any] = {
+        "name": request.job_name,
+        "tags": {"app": "prodi", "cloud": request.cloud, "env": request.env},
+        "max_concurrent_runs": 1,
+        **notify.job_settings(),
+        "job_clusters": [{"job_cluster_key": CLUSTER_KEY,
+                          "new_cluster": new_cluster(loaded, wheel, request.smoke)}],
+        "tasks": [],
+    }
+    previous: str | None = None
+    for layer in LAYER_ORDER:
+        params = task_parameters(request.dialect, layer, request.cloud, request.env,
+                                 request.config_root)
+        job["tasks"].append(wheel_task(layer, previous, params, wheel))
+        previous = layer
+    return job
