@@ -39,8 +39,8 @@ lint: install-dev
 	$(BIN)/lint-imports
 
 test: install-dev lint
-	$(BIN)/python -m pytest
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/smoke_prod.sh
+	$(BIN)/python -m pytest
 
 wheel: install-dev
 	$(BIN)/pip install --quiet "poetry>=2,<3"

@@ -7,6 +7,7 @@ import sys
 from prodi.config.load import LoadedConfig
 from prodi.config.paths import table_location
 from prodi.config.validate import layer_domain
+from prodi.observability.logging import configure_logging
 
 
 def show_tables(loaded: LoadedConfig, limit: int = 50) -> None:
@@ -15,6 +16,7 @@ def show_tables(loaded: LoadedConfig, limit: int = 50) -> None:
     from prodi.runtime.session import get_session
 
     app = loaded.app
+    configure_logging(app.log.level, app.log.format)
     spark = get_session(app.spark.master, "prodi-show", {**app.env.spark_conf, **app.spark.conf},
                         app.spark.jars_dir)
     for name in layer_domain(app):

@@ -9,19 +9,25 @@ from typing import Any
 
 import yaml
 
-from prodi.app.preflight import preflight
+from prodi.config.compose import composer
+from prodi.config.load import resolved_tree
 from prodi.secrets.registry import build_chain
 from prodi.secrets.resolver import SecretResolver
 from prodi.secrets.vault import SecretVault
 
 
 def print_resolved(overrides: list[str], config_dir: str | None = None) -> None:
-    """Print the job config, resolved, with secret values replaced by ***."""
-    (loaded,) = preflight(overrides, config_dir)
-    chain = build_chain(list(loaded.app.cloud.secrets.providers), environ=os.environ)
+    """Print the job config, resolved, with secret values replaced by ***.
+
+    Like Hydra's own `--cfg`, this shows the composed config without running (or validating) it,
+    so extra keys such as `+probe=...` can be checked.
+    """
+    with composer(config_dir) as c:
+        tree, _ = resolved_tree(c.compose(overrides), overrides)
+    providers = tree.get("cloud", {}).get("secrets", {}).get("providers", [])
+    chain = build_chain(providers, environ=os.environ, path="cloud.secrets.providers")
     resolver = SecretResolver(chain, SecretVault())
-    masked = _mask(loaded.tree, "", resolver)
-    sys.stdout.write(yaml.safe_dump(masked, sort_keys=False))
+    sys.stdout.write(yaml.safe_dump(_mask(tree, "", resolver), sort_keys=False))
 
 
 def _mask(node: Any, path: str, resolver: SecretResolver) -> Any:

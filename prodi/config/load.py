@@ -35,17 +35,7 @@ def load(cfg: DictConfig, overrides: list[str], environ: Mapping[str, str] | Non
          config_dir: str = "conf") -> LoadedConfig:
     """Validate a composed config; raises ConfigErrors naming source files and key paths."""
     environ = os.environ if environ is None else environ
-    cfg = cfg.copy()
-    choices = choices_of(cfg)
-    if "hydra" in cfg:
-        with _writable(cfg):
-            cfg.pop("hydra")
-    legacy = _legacy_of(cfg)
-    origins = Origins(choices=choices, overrides=tuple(overrides), legacy=legacy,
-                      config_dir=config_dir)
-    if legacy is not None:
-        cfg = _merge_legacy(cfg, legacy, overrides, origins)
-    tree = _resolve(cfg, origins)
+    tree, origins = resolved_tree(cfg, overrides, config_dir)
     errors: list[ConfigError] = []
     app = build(AppConfig, tree, "", errors)
     if app is not None:
@@ -59,6 +49,23 @@ def load(cfg: DictConfig, overrides: list[str], environ: Mapping[str, str] | Non
         raise ConfigErrors([exc]) from None
     return LoadedConfig(app=app, tree=tree, dry_run=_dry_run(app, forced, environ, origins),
                         origins=origins)
+
+
+def resolved_tree(cfg: DictConfig, overrides: list[str], config_dir: str = "conf"
+                  ) -> tuple[dict[str, Any], Origins]:
+    """The composed tree with the legacy file merged and interpolations resolved (secrets stay
+    references), not yet checked against the schema."""
+    cfg = cfg.copy()
+    choices = choices_of(cfg)
+    if "hydra" in cfg:
+        with _writable(cfg):
+            cfg.pop("hydra")
+    legacy = _legacy_of(cfg)
+    origins = Origins(choices=choices, overrides=tuple(overrides), legacy=legacy,
+                      config_dir=config_dir)
+    if legacy is not None:
+        cfg = _merge_legacy(cfg, legacy, overrides, origins)
+    return _resolve(cfg, origins), origins
 
 
 def _legacy_of(cfg: DictConfig) -> LegacyFile | None:

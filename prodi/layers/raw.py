@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from loguru import logger
 from pyspark.sql import functions as F
 
-from prodi.config.schema.pipeline import DatasetSpec
+from prodi.config.schema.pipeline import DatasetSpec, SourceSpec
 from prodi.io import delta_tables
 from prodi.io.landing import list_landed, read_landed
 from prodi.layers.context import LayerContext
@@ -20,8 +21,7 @@ def run_raw(ctx: LayerContext, name: str, spec: DatasetSpec) -> DatasetResult:
     """Append the landed files not yet in the raw table (only the run date's, when one is set)."""
     started = time.monotonic()
     assert spec.raw is not None
-    source = spec.raw.source
-    source = type(source)(**{**source.__dict__, "path": ctx.landing(source.path)})
+    source = _resolved_source(ctx, name, spec.raw.source)
     target = ctx.location("raw", name)
     result = DatasetResult("raw", name, target)
     files = list_landed(ctx.spark, source)
@@ -43,6 +43,14 @@ def run_raw(ctx: LayerContext, name: str, spec: DatasetSpec) -> DatasetResult:
     result.note = f"{len(new)} file(s)"
     result.duration_s = time.monotonic() - started
     return result
+
+
+def _resolved_source(ctx: LayerContext, name: str, source: SourceSpec) -> SourceSpec:
+    """The source with secrets resolved in its path and options (e.g. a storage key or password)."""
+    base = f"pipeline.datasets.{name}.raw.source"
+    options = {k: ctx.resolve(v, f"{base}.options.{k}") for k, v in source.options.items()}
+    path = ctx.landing(ctx.resolve(source.path, f"{base}.path"))
+    return replace(source, path=path, options=options)
 
 
 def _ingested_files(ctx: LayerContext, target: str) -> set[str]:

@@ -10,7 +10,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
 from prodi.cli.main import main
-from tests.conftest import generate_demo_data
+from tests.conftest import REPO, generate_demo_data
 from tests.e2e import expected_demo
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
@@ -99,3 +99,18 @@ def test_second_run_changes_no_business_content(spark_session, demo_lakehouse):
     run_chain()
     after = business_content(spark_session, demo_lakehouse)
     assert after == before
+
+
+def test_example_files_in_order_give_the_demo_gold_tables(spark_session, demo_lakehouse, tmp_path,
+                                                          monkeypatch):
+    lakehouse = tmp_path / "lakehouse"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRODI_LAKEHOUSE", str(lakehouse))
+    monkeypatch.setenv("PRODI_HYDRA_DIR", str(tmp_path / "hydra"))
+    generate_demo_data(lakehouse / "landing")
+    for layer in LAYERS:
+        main(["run-layer", layer, "-c", str(REPO / "cfg" / layer / "example.yml"), "dry_run=false"])
+    for mart in TABLES["gold"]:
+        assert_df_equality(_gold(spark_session, lakehouse, mart),
+                           _gold(spark_session, demo_lakehouse, mart),
+                           ignore_row_order=True, ignore_nullable=True)

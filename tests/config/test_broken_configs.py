@@ -1,0 +1,412 @@
+"""A corpus of broken configs, overrides, legacy files and CLI flags.
+
+Each case runs the real `prodi run-layer` in-process and must be rejected before anything runs:
+exit code 2, one `prodi: error: ...` message on stderr naming the key path, nothing on stdout.
+`dry_run=true` comes first on every command line (a case's own `dry_run=...` still wins) and
+PRODI_FORCE_DRY_RUN=1 is set unless a case sets it, so a case that slipped through validation
+could only ever print a plan. A Spark guard makes any attempt to start a session fail the test.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from prodi.cli.main import main
+
+SAFE_ENV = {"PRODI_FORCE_DRY_RUN": "1"}
+DS = "pipeline.datasets"
+ORD = f"{DS}.orders"
+SIL = f"{ORD}.silver"
+
+
+@dataclass(frozen=True)
+class Case:
+    args: tuple[str, ...]
+    path: str  # key path the message must name, as `<path>: expected`
+    env: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # written into tmp_path
+
+
+def case(id_: str, path: str, *args: str, env: dict[str, str] | None = None,
+         files: dict[str, str] | None = None, marks: tuple = ()) -> object:
+    return pytest.param(Case(args, path, env or {}, files or {}), id=id_, marks=marks)
+
+
+def bug(reason: str) -> tuple:
+    """A validation gap found while writing this corpus; prodi/ is not ours to fix here."""
+    return (pytest.mark.xfail(strict=True, reason=reason),)
+
+
+LEGACY = "{tmp}/legacy.yml"
+
+CASES = [
+    # --- unknown keys -------------------------------------------------------------------------
+    case("unknown-top-level", "foo", "layer=silver", "+foo=1"),
+    case("unknown-cloud", "cloud.foo", "layer=silver", "+cloud.foo=1"),
+    case("unknown-cloud-storage", "cloud.storage.bucket", "layer=silver",
+         "+cloud.storage.bucket=x"),
+    case("unknown-env", "env.foo", "layer=silver", "+env.foo=1"),
+    case("unknown-run", "run.foo", "layer=silver", "+run.foo=1"),
+    case("unknown-pipeline", "pipeline.foo", "layer=silver", "+pipeline.foo=1"),
+    case("unknown-dataset", f"{ORD}.foo", "layer=silver", f"+{ORD}.foo=1"),
+    case("unknown-step", f"{SIL}.steps[0].foo", "layer=silver",
+         f"{SIL}.steps=[{{type:trim,columns:[order_id],foo:1}}]"),
+    case("unknown-step-by-index", f"{SIL}.steps[0].foo", "layer=silver",
+         f"+{SIL}.steps.0.foo=1"),
+    case("unknown-expectation", f"{DS}.customers.silver.expectations[0].severity",
+         "layer=silver", f"{DS}.customers.silver.expectations="
+         "[{name:a,expr:'customer_id IS NOT NULL',severity:high}]"),
+    case("unknown-mart", "pipeline.marts.daily_revenue.foo", "layer=gold",
+         "+pipeline.marts.daily_revenue.foo=1"),
+    # --- wrong types --------------------------------------------------------------------------
+    case("int-for-bool", "env.dry_run", "layer=silver", "env.dry_run=3"),
+    case("str-for-bool", "dry_run", "layer=silver", "dry_run=maybe"),
+    case("str-for-list", "datasets", "layer=silver", "datasets=orders"),
+    case("str-for-keys-list", f"{SIL}.keys", "layer=silver", f"{SIL}.keys=order_id"),
+    case("list-for-dataset-mapping", f"{DS}.extra", "layer=silver", f"+{DS}.extra=[1]"),
+    case("int-for-dataset-mapping", f"{DS}.extra", "layer=silver", f"+{DS}.extra=5"),
+    case("int-for-conf-mapping", "spark.conf", "layer=silver", "spark.conf=5"),
+    case("bool-for-log-level", "env.log_level", "layer=silver", "env.log_level=true"),
+    case("unknown-log-level", "env.log_level", "layer=silver", "env.log_level=LOUD"),
+    case("int-for-step", f"{SIL}.steps[0]", "layer=silver", f"{SIL}.steps=[5]"),
+    case("cloud-name", "cloud.name", "layer=silver", "cloud.name=ibm"),
+    case("layer-name", "layer.name", "layer=silver", "layer.name=platinum"),
+    case("source-format", f"{ORD}.raw.source.format", "layer=raw",
+         f"{ORD}.raw.source.format=xml"),
+    case("expectation-action", f"{SIL}.expectations[0].action", "layer=silver",
+         f"{SIL}.expectations=[{{name:a,expr:'amount > 0',action:explode}}]"),
+    case("plan-format-xml", "plan_format", "layer=silver", "plan_format=xml"),
+    case("log-format-xml", "log.format", "layer=silver", "log.format=xml"),
+    case("log-format-env-xml", "log.format", "layer=silver", env={"PRODI_LOG_FORMAT": "xml"}),
+    case("log-level", "log.level", "layer=silver", "log.level=LOUD"),
+    # --- missing required values --------------------------------------------------------------
+    case("delete-keys", f"{SIL}.keys", "layer=silver", f"~{SIL}.keys"),
+    case("empty-keys", f"{SIL}.keys", "layer=silver", f"{SIL}.keys=[]"),
+    case("no-layer", "layer"),
+    case("layer-missing-marker", "layer", "layer=???"),
+    case("env-name-missing-marker", "env.name", "layer=silver", "env.name=???"),
+    case("run-date-missing-marker", "run.date", "layer=silver", "run.date=???"),
+    case("delete-pipeline-name", "pipeline.name", "layer=silver", "~pipeline.name"),
+    case("delete-bronze-columns", f"{ORD}.bronze.columns", "layer=silver",
+         f"~{ORD}.bronze.columns"),
+    case("delete-raw-under-bronze", f"{ORD}.raw", "layer=bronze", f"~{ORD}.raw"),
+    case("expectation-without-expr", f"{SIL}.expectations[0].expr", "layer=silver",
+         f"{SIL}.expectations=[{{name:a}}]"),
+    case("mart-without-sql", "pipeline.marts.x.sql", "layer=gold",
+         "+pipeline.marts.x={description:d}"),
+    case("unresolvable-interpolation", "cloud.storage.root", "layer=silver",
+         "cloud.storage.root=${nope}"),
+    # --- unknown group choices ----------------------------------------------------------------
+    case("unknown-layer", "layer", "layer=platinum"),
+    case("unknown-cloud-choice", "cloud", "layer=silver", "cloud=ibm"),
+    case("unknown-env-choice", "env", "layer=silver", "env=qa"),
+    case("unknown-pipeline-choice", "pipeline", "layer=silver", "pipeline=nope"),
+    # --- references to datasets and tables that don't exist ------------------------------------
+    case("unknown-dataset-selected", "datasets[0]", "layer=silver", "datasets=[nope]"),
+    case("dataset-selected-for-gold", "datasets[0]", "layer=gold", "datasets=[orders]"),
+    case("dataset-without-layer-section", "datasets[0]", "layer=silver",
+         f"+{DS}.extra={{raw:{{source:{{format:csv,path:/x}}}}}}", "datasets=[extra]"),
+    case("mart-unknown-table", "pipeline.marts.daily_revenue.sql", "layer=gold",
+         "pipeline.marts.daily_revenue.sql='SELECT * FROM nope'"),
+    # --- step types ---------------------------------------------------------------------------
+    case("unknown-step-type", f"{SIL}.steps[0].type", "layer=silver",
+         f"{SIL}.steps=[{{type:explode,columns:[order_id]}}]"),
+    case("step-without-type", f"{SIL}.steps[0]", "layer=silver",
+         f"{SIL}.steps=[{{columns:[order_id]}}]"),
+    # --- SQL that doesn't parse ---------------------------------------------------------------
+    case("mart-sql-typo", "pipeline.marts.daily_revenue.sql", "layer=gold",
+         "pipeline.marts.daily_revenue.sql='SELEC order_date FROM orders'"),
+    case("mart-sql-not-select", "pipeline.marts.daily_revenue.sql", "layer=gold",
+         "pipeline.marts.daily_revenue.sql='DELETE FROM orders'"),
+    case("mart-sql-two-statements", "pipeline.marts.daily_revenue.sql", "layer=gold",
+         "pipeline.marts.daily_revenue.sql='SELECT 1; SELECT 2'"),
+    case("mart-sql-empty", "pipeline.marts.daily_revenue.sql", "layer=gold",
+         "pipeline.marts.daily_revenue.sql=''"),
+    case("expectation-expr-syntax", f"{SIL}.expectations[0].expr", "layer=silver",
+         f"{SIL}.expectations=[{{name:a,expr:'amount >>= 0'}}]"),
+    case("expectation-expr-two-statements", f"{SIL}.expectations[0].expr", "layer=silver",
+         f"{SIL}.expectations=[{{name:a,expr:'amount > 0; DROP TABLE x'}}]"),
+    case("derive-expr-syntax", f"{SIL}.steps[0].columns.x", "layer=silver",
+         f"{SIL}.steps=[{{type:derive,columns:{{x:'amount +* 2'}}}}]"),
+    case("filter-condition-syntax", f"{SIL}.steps[0].condition", "layer=silver",
+         f"{SIL}.steps=[{{type:filter,condition:'amount >'}}]"),
+    # --- unknown columns ----------------------------------------------------------------------
+    case("unknown-key-column", f"{SIL}.keys[0]", "layer=silver", f"{SIL}.keys=[nope]"),
+    case("unknown-sequence-by", f"{SIL}.sequence_by", "layer=silver", f"{SIL}.sequence_by=nope"),
+    case("unknown-partition-by", f"{SIL}.partition_by[0]", "layer=silver",
+         f"{SIL}.partition_by=[nope]"),
+    case("sequence-by-dropped", f"{SIL}.sequence_by", "layer=silver",
+         f"{SIL}.steps=[{{type:drop,columns:[updated_at]}}]"),
+    case("unknown-trim-column", f"{SIL}.steps[0].columns[0]", "layer=silver",
+         f"{SIL}.steps=[{{type:trim,columns:[nope]}}]"),
+    case("unknown-cast-column", f"{SIL}.steps[0].columns.nope", "layer=silver",
+         f"{SIL}.steps=[{{type:cast,columns:{{nope:int}}}}]"),
+    case("unknown-fill-null-column", f"{SIL}.steps[0].values.nope", "layer=silver",
+         f"{SIL}.steps=[{{type:fill_null,values:{{nope:x}}}}]"),
+    case("unknown-filter-column", f"{SIL}.steps[0].condition", "layer=silver",
+         f"{SIL}.steps=[{{type:filter,condition:'nope > 1'}}]"),
+    case("unknown-expectation-column", f"{SIL}.expectations[0].expr", "layer=silver",
+         f"{SIL}.expectations=[{{name:a,expr:'amout > 0'}}]"),
+    case("unknown-bronze-expectation-column", f"{ORD}.bronze.expectations[0].expr",
+         "layer=bronze", f"+{ORD}.bronze.expectations=[{{name:a,expr:'nope IS NOT NULL'}}]"),
+    # --- Spark types --------------------------------------------------------------------------
+    case("bad-bronze-type", f"{ORD}.bronze.columns[0].type", "layer=bronze",
+         f"{ORD}.bronze.columns.0.type=varchar2"),
+    case("bad-bronze-decimal", f"{ORD}.bronze.columns[3].type", "layer=bronze",
+         f"{ORD}.bronze.columns.3.type='decimal(40,2)'"),
+    case("bad-cast-type", f"{SIL}.steps[0].columns.amount", "layer=silver",
+         f"{SIL}.steps=[{{type:cast,columns:{{amount:money}}}}]"),
+    # --- duplicates ---------------------------------------------------------------------------
+    case("duplicate-column", f"{ORD}.bronze.columns[1].name", "layer=bronze",
+         f"{ORD}.bronze.columns.1.name=order_id"),
+    case("duplicate-rule", f"{SIL}.expectations[1].name", "layer=silver",
+         f"{SIL}.expectations=[{{name:a,expr:'amount > 0'}},{{name:a,expr:'amount < 9'}}]"),
+    # --- run.date -----------------------------------------------------------------------------
+    *[case(f"run-date-{i}", "run.date", "layer=silver", f"run.date={value}")
+      for i, value in enumerate(["2026-13-01", "2026-02-30", "20260101", "2026/01/01",
+                                 "'2026-1-1'", "yesterday", "'2026-01-01T00:00'", "5", "true"])],
+    case("run-date-flag", "run.date", "--layer", "silver", "--run-date", "2026-13-01"),
+    # --- PRODI_FORCE_DRY_RUN ------------------------------------------------------------------
+    *[case(f"force-dry-run-{value!r}", "$PRODI_FORCE_DRY_RUN", "layer=silver",
+           env={"PRODI_FORCE_DRY_RUN": value}) for value in ["maybe", "2", "y", "enabled"]],
+    # --- secret references --------------------------------------------------------------------
+    case("secret-without-key", f"{ORD}.raw.source.options.password", "layer=raw",
+         f"+{ORD}.raw.source.options.password='<<secrets/onlyscope>>'"),
+    case("secret-space-in-scope", f"{ORD}.raw.source.options.password", "layer=raw",
+         f"+{ORD}.raw.source.options.password='{{{{secrets/a b/c}}}}'"),
+    case("secret-resolver-without-key", f"{ORD}.raw.source.options.password", "layer=raw",
+         f"+{ORD}.raw.source.options.password='${{secret:onlyscope}}'"),
+    case("secret-singular-in-spark-conf", "cloud.spark_conf.x", "layer=silver",
+         "+cloud.spark_conf.x='{{secret/scope/key}}'"),
+    # --- date_pattern -------------------------------------------------------------------------
+    case("date-pattern-unterminated-set", f"{ORD}.raw.source.date_pattern", "layer=raw",
+         f"{ORD}.raw.source.date_pattern='[0-9'"),
+    case("date-pattern-unbalanced", f"{ORD}.raw.source.date_pattern", "layer=raw",
+         f"{ORD}.raw.source.date_pattern='(\\d{{4}}'"),
+    # --- legacy files -------------------------------------------------------------------------
+    case("legacy-not-yaml", "<root>", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\ncloud: [local\n"}),
+    case("legacy-list", "<root>", "--config", LEGACY, files={"legacy.yml": "- a\n- b\n"}),
+    case("legacy-scalar", "<root>", "--config", LEGACY, files={"legacy.yml": "silver\n"}),
+    case("legacy-wrong-type-datasets", "datasets", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\ndatasets: orders\n"}),
+    case("legacy-wrong-type-log", "log", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\nlog: json\n"}),
+    case("legacy-unknown-column", f"{SIL}.keys[0]", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\npipeline:\n  datasets:\n    orders:\n"
+                              "      silver:\n        keys: [nope]\n"}),
+    case("legacy-quoted-bad-date", "run.date", "--config", LEGACY,
+         files={"legacy.yml": 'layer: silver\nrun:\n  date: "2026-02-30"\n'}),
+    case("legacy-unknown-cloud", "cloud", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\ncloud: ibm\n"}),
+    case("legacy-missing-file", "--config", "--config", "{tmp}/missing.yml"),
+    case("legacy-wrong-extension", "--config", "--config", "{tmp}/legacy.json",
+         files={"legacy.json": "layer: silver\n"}),
+    case("legacy-directory", "--config", "-c", "{tmp}/dir.yml", files={"dir.yml/x": ""}),
+    case("legacy-dbfs-missing", "--config", "--layer", "silver", "--config",
+         "dbfs:/cfg/silver/nope.yml", env={"PRODI_DBFS_ROOT": "{tmp}/dbfs"}),
+    # --- CLI flags ----------------------------------------------------------------------------
+    case("unknown-flag", "--bogus", "--bogus", "layer=silver"),
+    case("unknown-flag-with-value", "--frobnicate", "layer=silver", "--frobnicate=1"),
+    case("positional-not-a-layer", "<positional>", "platinum"),
+    case("two-positional-layers", "<positional>", "silver", "gold"),
+    case("dry-run-flag-maybe", "--dry-run", "layer=silver", "--dry-run=maybe"),
+    case("layer-flag-without-value", "--layer", "--layer"),
+    case("layer-flag-then-flag", "--layer", "--layer", "--dry-run"),
+    case("layer-flag-empty", "--layer", "--layer="),
+    case("config-flag-without-value", "--config", "layer=silver", "--config"),
+    case("c-flag-without-value", "-c", "layer=silver", "-c"),
+    case("layer-flag-unknown", "layer", "--layer", "platinum"),
+    case("datasets-flag-unknown", "datasets[0]", "--layer", "silver", "--datasets", "nope"),
+    case("plan-format-flag-xml", "plan_format", "--layer", "silver", "--plan-format", "xml"),
+    case("hydra-flag-without-value", "--config-dir", "layer=silver", "--config-dir"),
+    case("override-syntax", "<command line>", "layer=silver", "run.date=[1,2"),
+    case("sweep-with-a-bad-value", "run.date", "-m", "layer=silver",
+         "run.date=2026-01-01,2026-99-99"),
+    # --- known gaps (xfail: fix in prodi/, then these pass) -----------------------------------
+    case("BUG-legacy-unknown-top-level-key", "bogus", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\nbogus: 1\n"},
+         marks=bug("exit 1 `ConfigKeyError: Key 'bogus' is not in struct` (legacy merge)")),
+    case("BUG-legacy-unknown-nested-key", "cloud.bogus", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\ncloud:\n  name: local\n  bogus: 1\n"},
+         marks=bug("exit 1 `ConfigKeyError: Key 'bogus' is not in struct`")),
+    case("BUG-legacy-unquoted-impossible-date", "run.date", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\nrun:\n  date: 2026-02-30\n"},
+         marks=bug("exit 1 `ValueError: day is out of range for month` from yaml.safe_load")),
+    case("BUG-cloud-storage-scalar", "cloud.storage", "layer=silver", "cloud.storage=x",
+         marks=bug("message names pipeline.datasets.orders.raw.source.path, not cloud.storage")),
+    case("BUG-delete-layer", "layer", "layer=silver", "~layer",
+         marks=bug("message names spark.app_name (interpolation of layer.name), not layer")),
+    case("BUG-list-for-pipeline-datasets", f"{DS}", "layer=silver", f"{DS}=[a]",
+         marks=bug("path rendered as <composition>: Hydra's merge error passes through")),
+    case("BUG-list-for-spark-conf", "env.spark_conf", "layer=silver", "env.spark_conf=[a]",
+         marks=bug("path rendered as <composition>: Hydra's merge error passes through")),
+    case("BUG-mapping-for-datasets", "datasets", "layer=silver", "datasets={a:1}",
+         marks=bug("path rendered as <composition>: Hydra's merge error passes through")),
+]
+
+
+def _fill(text: str, tmp: Path) -> str:
+    return text.replace("{tmp}", str(tmp))
+
+
+@pytest.fixture(autouse=True)
+def no_spark(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail, instead of starting a JVM, if a case ever got as far as a real run."""
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a broken config reached a real run (Spark session requested)")
+
+    monkeypatch.setattr("prodi.app.run._layer_context", boom)
+
+
+def run_broken(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run `prodi run-layer dry_run=true *args`; the exit code, stdout and stderr."""
+    with pytest.raises(SystemExit) as exc:
+        main(["run-layer", "dry_run=true", *args])
+    out, err = capsys.readouterr()
+    return exc.value.code, out, err
+
+
+def names_path(err: str, path: str) -> bool:
+    """Whether the message has `<path>: expected` with `path` as a whole key path."""
+    return re.search(rf"(?<![\w.\]\[$<-]){re.escape(path)}: expected", err) is not None
+
+
+@pytest.mark.parametrize("broken", CASES)
+def test_broken_input_is_rejected(broken: Case, sandbox: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    for name, text in broken.files.items():
+        target = sandbox / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    for name, value in {**SAFE_ENV, **broken.env}.items():
+        monkeypatch.setenv(name, _fill(value, sandbox))
+
+    code, out, err = run_broken([_fill(a, sandbox) for a in broken.args], capsys)
+
+    assert code == 2, err
+    assert err.startswith("prodi: error: "), err
+    assert names_path(err, broken.path), f"expected {broken.path!r} named in:\n{err}"
+    assert out == ""
+    assert not (sandbox / "lh").exists()
+    assert not (sandbox / "hydra").exists()
+
+
+def test_corpus_is_big_enough() -> None:
+    assert sum(not p.marks for p in CASES) >= 35
+
+
+def test_unknown_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["run-layers", "layer=silver"])
+    assert exc.value.code == 2
+    assert "unknown command 'run-layers'" in capsys.readouterr().err
+
+
+# --- where the message says the value came from ----------------------------------------------
+
+SOURCES = [
+    pytest.param([f"{SIL}.steps=[{{type:drop,columns:[updated_at]}}]"],
+                 {}, "conf/pipeline/demo.yaml", f"{SIL}.sequence_by", id="pipeline-file"),
+    pytest.param([f"{SIL}.sequence_by=nope"], {},
+                 f"command-line override '{SIL}.sequence_by=nope'", f"{SIL}.sequence_by",
+                 id="override"),
+    pytest.param(["--config", LEGACY],
+                 {"legacy.yml": "layer: silver\nrun:\n  date: '2026-1-1'\n"},
+                 LEGACY, "run.date", id="legacy-file"),
+    pytest.param(["layer=silver", "cloud=ibm"], {}, "command line", "cloud", id="group-choice"),
+    pytest.param(["layer=silver"], {}, "environment", "$PRODI_FORCE_DRY_RUN",
+                 id="environment"),
+]
+
+
+@pytest.mark.parametrize(("args", "files", "source", "path"), SOURCES)
+def test_message_is_one_paragraph_naming_the_source(
+        args: list[str], files: dict[str, str], source: str, path: str, sandbox: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, text in files.items():
+        (sandbox / name).write_text(text, encoding="utf-8")
+    force = "maybe" if path == "$PRODI_FORCE_DRY_RUN" else "1"
+    monkeypatch.setenv("PRODI_FORCE_DRY_RUN", force)
+    args = ["layer=silver", *args] if "layer=silver" not in args else args
+
+    code, _, err = run_broken([_fill(a, sandbox) for a in args], capsys)
+
+    assert code == 2
+    paragraph = err.rstrip("\n")
+    assert "\n" not in paragraph, f"more than one line:\n{err}"
+    assert paragraph.startswith("prodi: error: ")
+    assert f"{_fill(source, sandbox)}: {path}: expected" in paragraph, paragraph
+
+
+SOURCE_BUGS = [
+    pytest.param(["layer=silver", "dry_run=maybe"], "command-line override 'dry_run=maybe'",
+                 id="first-of-two-overrides-blamed"),
+    pytest.param(["layer=silver", f"+{SIL}.steps.0.foo=1"],
+                 f"command-line override '+{SIL}.steps.0.foo=1'", id="index-override-blamed-on-file"),
+    pytest.param(["layer=silver", "+layer.foo=1"], "command-line override '+layer.foo=1'",
+                 id="group-choice-blamed-for-nested-key"),
+    pytest.param(["--config", LEGACY], LEGACY, id="legacy-env-mapping-blamed-on-override"),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="Origins.of() picks the first override whose key is a "
+                   "prefix of the path, and doesn't map `a.0.b` overrides to `a[0].b` paths")
+@pytest.mark.parametrize(("args", "source"), SOURCE_BUGS)
+def test_message_names_the_override_that_set_the_value(
+        args: list[str], source: str, sandbox: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    (sandbox / "legacy.yml").write_text("layer: silver\nenv:\n  name: dev\n  log_level: 5\n",
+                                        encoding="utf-8")
+    monkeypatch.setenv("PRODI_FORCE_DRY_RUN", "1")
+    code, _, err = run_broken([_fill(a, sandbox) for a in args], capsys)
+    assert code == 2
+    assert _fill(source, sandbox) in err, err
+
+
+@pytest.mark.xfail(strict=True, reason="a valid unquoted YAML date in a legacy file crashes "
+                   "with exit 1: `UnsupportedValueType: Value 'date' is not a supported "
+                   "primitive type` (full_key: run.date)")
+def test_legacy_unquoted_valid_date_is_not_a_crash(
+        sandbox: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    (sandbox / "legacy.yml").write_text("layer: silver\nrun:\n  date: 2026-01-01\n",
+                                        encoding="utf-8")
+    monkeypatch.setenv("PRODI_FORCE_DRY_RUN", "1")
+    try:
+        main(["run-layer", "dry_run=true", "--config", str(sandbox / "legacy.yml")])
+    except SystemExit as exc:
+        assert exc.code == 2 and "run.date" in capsys.readouterr().err
+    else:
+        assert "run_date=2026-01-01" in capsys.readouterr().out
+
+
+# --- nothing is written ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    pytest.param(["layer=silver", "datasets=[nope]"], id="override"),
+    pytest.param(["--layer", "raw", "--config", "{tmp}/bad.yml"], id="legacy"),
+    pytest.param(["--layer", "raw", "--bogus"], id="flag"),
+])
+def test_rejected_run_writes_nothing(args: list[str], tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (tmp_path / "bad.yml").write_text("layer: raw\nrun: {date: nope}\n", encoding="utf-8")
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("PRODI_LAKEHOUSE", str(tmp_path / "lh"))
+    monkeypatch.delenv("PRODI_HYDRA_DIR", raising=False)  # Hydra's default: ./outputs
+    monkeypatch.setenv("PRODI_FORCE_DRY_RUN", "1")
+
+    code, out, _ = run_broken([_fill(a, tmp_path) for a in args], capsys)
+
+    assert code == 2
+    assert out == ""
+    assert not (tmp_path / "lh").exists()
+    assert list(work.iterdir()) == []  # no outputs/, no lakehouse/, no spark-warehouse/

@@ -1,0 +1,142 @@
+"""The Databricks wheel tasks, emulated: build the wheel, install it in a fresh venv, and call the
+`run-layer` entry point the way a `python_wheel_task` does, with each task's parameters.
+
+Databricks resolves `entry_point` among the installed distribution's entry points, sets
+`sys.argv` to the task parameters and calls it; the task fails if it raises (even SystemExit(0)).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prodi.cli.databricks import databricks_main
+from tests.conftest import generate_demo_data
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[2]
+COMMITTED = REPO / "docs" / "run" / "jobs" / "databricks_v020.json"
+LAYERS = ("raw", "bronze", "silver", "gold")
+INSTALL_BUDGET_S = 180
+
+# Run inside the fresh venv: resolve and call the entry point as Databricks does.
+TASK_RUNNER = '''\
+import json, sys
+from importlib.metadata import distribution
+
+import prodi
+
+package, entry_point, parameters = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+print(f"prodi imported from {prodi.__file__}", file=sys.stderr)
+(ep,) = [e for e in distribution(package).entry_points
+         if e.group == "console_scripts" and e.name == entry_point]
+function = ep.load()
+sys.argv = [package, *parameters]
+try:
+    function()
+except SystemExit as exc:
+    print(f"entry point raised SystemExit({exc.code!r}); a wheel task must return", file=sys.stderr)
+    sys.exit(3)
+'''
+
+
+class WheelEnv:
+    """A venv with only the built prodi wheel (and its dependencies) installed."""
+
+    def __init__(self, root: Path, wheel: Path) -> None:
+        self.root = root
+        self.wheel = wheel
+        self.python = root / "venv" / "bin" / "python"
+        self.runner = root / "run_task.py"
+        self.runner.write_text(TASK_RUNNER, encoding="utf-8")
+
+    def environ(self, **extra: str) -> dict[str, str]:
+        """The cluster's environment: no repo on sys.path, a fake /dbfs, the job's env vars."""
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("PYTHONPATH", "VIRTUAL_ENV") and k not in (
+                   "PRODI_FORCE_DRY_RUN", "PRODI_LAKEHOUSE", "PRODI_LOG_FORMAT")}
+        env["PRODI_DBFS_ROOT"] = str(self.root / "dbfs")
+        env["PRODI_HYDRA_DIR"] = str(self.root / "hydra")
+        env.update(extra)
+        return env
+
+    def run_task(self, task: dict[str, Any], env: dict[str, str]) -> subprocess.CompletedProcess:
+        """Run one job task's python_wheel_task; fail the test with its output if it fails."""
+        spec = task["python_wheel_task"]
+        proc = subprocess.run(
+            [str(self.python), str(self.runner), spec["package_name"], spec["entry_point"],
+             json.dumps(spec["parameters"])],
+            cwd=self.root, env=env, capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, (
+            f"task {task['task_key']} {spec['parameters']} exited {proc.returncode}\n"
+            f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}")
+        assert f"prodi imported from {self.root / 'venv'}" in proc.stderr, proc.stderr[:500]
+        return proc
+
+
+@pytest.fixture(scope="module")
+def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> WheelEnv:
+    root = tmp_path_factory.mktemp("wheel_task")
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(root / "dist"), str(REPO)], check=True, capture_output=True, cwd=root)
+    (wheel,) = (root / "dist").glob("*.whl")
+    venv.EnvBuilder(with_pip=True).create(root / "venv")
+    subprocess.run([str(root / "venv" / "bin" / "python"), "-m", "pip", "install", "-q",
+                    str(wheel)], check=True, capture_output=True, cwd=root)
+    elapsed = time.monotonic() - started
+    assert elapsed < INSTALL_BUDGET_S, f"building and installing the wheel took {elapsed:.0f}s"
+    shutil.copytree(REPO / "cfg", root / "dbfs" / "cfg")
+    return WheelEnv(root, wheel)
+
+
+def job_of(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    databricks_main(["job", "--cloud", "aws", "--env", "prod", *args])
+    return json.loads(capsys.readouterr().out)
+
+
+def test_committed_job_installs_the_wheel_we_build(wheel_env: WheelEnv) -> None:
+    job = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    names = {lib["whl"].rsplit("/", 1)[-1] for t in job["tasks"] for lib in t["libraries"]}
+    assert names == {wheel_env.wheel.name}
+
+
+@pytest.mark.parametrize("dialect", ["legacy", "named", "hydra"])
+def test_every_task_dry_runs_from_the_wheel(wheel_env: WheelEnv, dialect: str,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    if dialect == "legacy":
+        job = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    else:
+        job = job_of(capsys, "--dialect", dialect)
+    smoke = job_of(capsys, "--dialect", dialect, "--smoke")
+    assert smoke["tasks"] == job["tasks"]
+    cluster_env = smoke["job_clusters"][0]["new_cluster"]["spark_env_vars"]
+    assert cluster_env["PRODI_FORCE_DRY_RUN"] == "1"
+    env = wheel_env.environ(**cluster_env)
+    for task in job["tasks"]:
+        proc = wheel_env.run_task(task, env)
+        assert f"DRY-RUN plan: layer={task['task_key']} cloud=aws env=prod" in proc.stdout
+        assert "s3a://prodi-lakehouse-prod/" in proc.stdout
+
+
+def test_real_local_chain_from_the_wheel(wheel_env: WheelEnv) -> None:
+    lakehouse = wheel_env.root / "lakehouse"
+    generate_demo_data(lakehouse / "landing")
+    env = wheel_env.environ(PRODI_LAKEHOUSE=str(lakehouse))
+    for layer in LAYERS:
+        task = {"task_key": layer, "python_wheel_task": {
+            "package_name": "prodi", "entry_point": "run-layer",
+            "parameters": ["--layer", layer, "--config", f"dbfs:/cfg/{layer}/example.yml",
+                           "dry_run=false"]}}
+        wheel_env.run_task(task, env)
+    for mart in ("daily_revenue", "revenue_by_country"):
+        assert (lakehouse / "gold" / mart / "_delta_log").is_dir()
