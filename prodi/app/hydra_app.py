@@ -20,10 +20,11 @@ from prodi.secrets.vault import SecretVault
 
 CONFIG_PATH = "pkg://prodi.conf"
 OnOutcome = Callable[[RunOutcome | None, BaseException | None, list[str]], None]
+BeforeJob = Callable[[list[str]], str | None]  # returns a reason to skip the job, or None
 
 
-def run_hydra(args: list[str], prog: str = "prodi run-layer",
-              on_job: OnOutcome | None = None) -> None:
+def run_hydra(args: list[str], prog: str = "prodi run-layer", on_job: OnOutcome | None = None,
+              before_job: BeforeJob | None = None) -> None:
     """Run the Hydra app with `args` as its command line.
 
     In a sweep (`-m`), a failing job is reported to `on_job` and the sweep goes on; a single
@@ -37,6 +38,10 @@ def run_hydra(args: list[str], prog: str = "prodi run-layer",
         multirun = hc.mode is not None and hc.mode.name == "MULTIRUN"
         vault = SecretVault()
         configure_logging(fmt=os.environ.get("PRODI_LOG_FORMAT", "text"), redact=vault.redact)
+        if before_job is not None and before_job(overrides):
+            if on_job is not None:
+                on_job(None, None, overrides)
+            return
         try:
             loaded = load(cfg, overrides)
             outcome = execute(loaded, vault=vault)

@@ -68,6 +68,9 @@ def databricks_main(args: list[str]) -> None:
     if ns.command != "job":
         parser.print_help(sys.stderr)
         _fail("prodi databricks: expected a command: job")
+    if ns.bundle is not None and not (Path.cwd() / "pyproject.toml").is_file():
+        _fail("--bundle: expected to run from the project root (the directory with "
+              f"pyproject.toml, where the bundle builds the wheel), got {Path.cwd()}")
     if ns.config_root is not None and ns.dialect == "hydra":
         _fail("--config-root: expected --dialect legacy or named (hydra parameters read no "
               "config file)")

@@ -5,6 +5,7 @@
 - Databricks wheel-task flags: `--layer raw --config dbfs:/cfg/raw/aws.prod.yml`
 - Databricks named parameters: `--layer=raw --config=dbfs:/cfg/raw/aws.prod.yml`
 - Job-parameter flags: `--env prod`, `--cloud aws`, `--dry-run`, `--run-date 2026-01-01`
+- Backfills: `--from 2026-01-01 --to 2026-01-07` or `--dates a,b`, `--layers bronze,silver`, `--fail-fast`
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ VALUE_FLAGS = {
     "--layer": "layer", "--env": "env", "--cloud": "cloud", "--pipeline": "pipeline",
     "--run-date": "run.date", "--plan-format": "plan_format", "--datasets": "datasets",
 }
+# Date-range backfills, from the shell or as Databricks task parameters.
+BACKFILL_FLAGS = {"--from": "from", "--to": "to", "--dates": "dates", "--layers": "layers",
+                  "--fail-fast": "fail_fast"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -40,6 +44,7 @@ class Invocation:
     hydra_flags: list[str] = field(default_factory=list)
     overrides: list[str] = field(default_factory=list)
     legacy_config: str | None = None
+    backfill: dict[str, str] = field(default_factory=dict)  # --from/--to/--dates/--layers/--fail-fast
 
     @property
     def args(self) -> list[str]:
@@ -79,6 +84,13 @@ def translate(argv: list[str]) -> Invocation:
                 (name == "-c" and not eq and i + 1 < len(tokens) and tokens[i + 1] in CFG_CHOICES):
             value, i = _flag_value(tokens, i, name, inline if eq else None)
             inv.legacy_config = value
+        elif token.startswith("-") and name in BACKFILL_FLAGS:
+            if name == "--fail-fast":
+                inv.backfill["fail_fast"] = "true"
+                i += 1
+            else:
+                value, i = _flag_value(tokens, i, name, inline if eq else None)
+                inv.backfill[BACKFILL_FLAGS[name]] = value
         elif token.startswith("-") and name == "--dry-run":
             if eq and inline.lower() not in _TRUE | _FALSE:
                 raise _bad("--dry-run", "no value, or one of true/false/1/0/yes/no/on/off", repr(inline))

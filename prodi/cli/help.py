@@ -8,6 +8,7 @@ driven by Hydra config (conf/ in this repo, packaged as pkg://prodi.conf).
 
 commands:
   run-layer   run one layer (or print its plan in dry-run); see `prodi run-layer --help`
+  backfill    run a date range over layers in one Spark session; see `prodi backfill --help`
   validate    validate every layer x cloud x env combination, no JVM
   show        print the tables of a layer (e.g. `prodi show layer=gold`)
   version     print the prodi version
@@ -47,5 +48,29 @@ Dry-run (composes, validates and prints the plan; no JVM, no writes, no secrets 
   dry_run: true in config, the override dry_run=true, --dry-run, or PRODI_FORCE_DRY_RUN=1
   (1/true/yes/on; 0/false/no/off/empty don't force; anything else is an error).
 
+Backfill (a date range as one sweep in one Spark session; see `prodi backfill --help`):
+  prodi run-layer --layer silver --from 2026-01-01 --to 2026-01-07
+  run-layer --layers=raw,bronze,silver,gold --from=2026-01-01 --to=2026-01-07   (task parameters)
+
 Exit codes: 0 success, 2 invalid config or command line, 1 a failed run.
+"""
+
+BACKFILL = """\
+usage: prodi backfill (--from YYYY-MM-DD --to YYYY-MM-DD | --dates D1,D2,...)
+                      (--layers L1,L2,... | layer=L) [--fail-fast] [overrides...]
+
+Runs every date of each layer as one Hydra multirun in one Spark session, layer by layer in
+dependency order (raw, bronze, silver: all dates of a layer, then the next layer; gold once at
+the end, since marts are rebuilt whole from silver). A failing date holds back only that date in
+later layers; the others go on unless --fail-fast. At the end: a summary table (date, layer,
+status, rows in/out, seconds) and, if anything failed, the exact command that re-runs only the
+failed dates. Exit 1 if any job failed.
+
+Each date replaces only its own partition (bronze: replaceWhere on _landed_date; silver: MERGE of
+that date's rows; raw: only files not ingested yet), so re-running a date is idempotent.
+
+examples:
+  prodi backfill --layers bronze,silver --from 2026-01-01 --to 2026-01-07
+  prodi backfill layer=raw --dates 2026-01-03,2026-01-05 env=prod
+  prodi run-layer -m layer=bronze run.date=2026-01-01,2026-01-02,2026-01-03   (plain Hydra sweep)
 """

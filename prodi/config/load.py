@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -16,6 +16,7 @@ from prodi.config.dry_run import DryRunDecision, forced_by_env
 from prodi.config.errors import ConfigError, ConfigErrors
 from prodi.config.legacy import SELECTABLE_GROUPS, LegacyFile, read_legacy_file
 from prodi.config.origins import Origins
+from prodi.config.run_dates import normalize_run_date
 from prodi.config.schema.app import AppConfig
 from prodi.config.typed import build
 from prodi.config.validate import semantic_errors
@@ -43,6 +44,7 @@ def load(cfg: DictConfig, overrides: list[str], environ: Mapping[str, str] | Non
     if errors:
         raise ConfigErrors([_with_source(e, origins) for e in errors])
     assert app is not None
+    app = replace(app, run=replace(app.run, date=normalize_run_date(app.run.date)))
     try:
         forced = forced_by_env(environ)
     except ConfigError as exc:

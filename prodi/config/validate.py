@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -13,6 +12,7 @@ from sqlglot import exp
 from prodi.config.errors import ConfigError
 from prodi.config.schema.app import AppConfig
 from prodi.config.schema.pipeline import DatasetSpec, ExpectationSpec, PipelineSpec
+from prodi.config.run_dates import normalize_run_date
 from prodi.config.schema.steps import (
     CastStep,
     ColumnsStep,
@@ -76,14 +76,11 @@ def _selection_errors(app: AppConfig) -> list[ConfigError]:
 
 
 def _run_errors(app: AppConfig) -> list[ConfigError]:
-    if app.run.date is None:
-        return []
     try:
-        dt.date.fromisoformat(app.run.date)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", app.run.date):
-            raise ValueError
+        normalize_run_date(app.run.date)
     except ValueError:
-        return [ConfigError("run.date", "an ISO date YYYY-MM-DD", repr(app.run.date))]
+        return [ConfigError("run.date", "an ISO date YYYY-MM-DD, `today` (UTC) or `all`",
+                            repr(app.run.date))]
     return []
 
 

@@ -24,17 +24,26 @@ def read(spark: SparkSession, location: str) -> DataFrame:
     return spark.read.format("delta").load(location)
 
 
+def version(spark: SparkSession, location: str) -> int:
+    """The table's current version; -1 when there is no table yet."""
+    if not exists(spark, location):
+        return -1
+    return int(DeltaTable.forPath(spark, location).history(1).collect()[0]["version"])
+
+
 def append(df: DataFrame, location: str, partition_by: Sequence[str] = ()) -> WriteMetrics:
+    before = version(df.sparkSession, location)
     writer = df.write.format("delta").mode("append")
     if partition_by:
         writer = writer.partitionBy(*partition_by)
     writer.save(location)
-    return last_write(df.sparkSession, location)
+    return last_write(df.sparkSession, location, before)
 
 
 def overwrite(df: DataFrame, location: str, partition_by: Sequence[str] = (),
               replace_where: str | None = None) -> WriteMetrics:
     """Replace the table, or with `replace_where` only the rows (partitions) it selects."""
+    before = version(df.sparkSession, location)
     writer = df.write.format("delta").mode("overwrite")
     if replace_where is not None and exists(df.sparkSession, location):
         writer = writer.option("replaceWhere", replace_where)
@@ -43,7 +52,7 @@ def overwrite(df: DataFrame, location: str, partition_by: Sequence[str] = (),
     if partition_by:
         writer = writer.partitionBy(*partition_by)
     writer.save(location)
-    return last_write(df.sparkSession, location)
+    return last_write(df.sparkSession, location, before)
 
 
 def merge(df: DataFrame, location: str, keys: Sequence[str], sequence_by: str | None,
@@ -52,6 +61,7 @@ def merge(df: DataFrame, location: str, keys: Sequence[str], sequence_by: str | 
     spark = df.sparkSession
     if not exists(spark, location):
         return overwrite(df, location, partition_by)
+    before = version(spark, location)
     on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
     newer = f"s.`{sequence_by}` > t.`{sequence_by}` OR t.`{sequence_by}` IS NULL" \
         if sequence_by else None
@@ -60,12 +70,14 @@ def merge(df: DataFrame, location: str, keys: Sequence[str], sequence_by: str | 
      .whenMatchedUpdateAll(condition=newer)
      .whenNotMatchedInsertAll()
      .execute())
-    return last_write(spark, location)
+    return last_write(spark, location, before)
 
 
-def last_write(spark: SparkSession, location: str) -> WriteMetrics:
-    """Rows written by the latest commit, from the Delta log's operation metrics."""
+def last_write(spark: SparkSession, location: str, before: int) -> WriteMetrics:
+    """Rows written by our commit, from the Delta log's operation metrics (none if no commit)."""
     row = DeltaTable.forPath(spark, location).history(1).collect()[0]
+    if int(row["version"]) == before:
+        return WriteMetrics("NONE", 0, before)
     metrics = row["operationMetrics"] or {}
     if row["operation"] == "MERGE":
         written = int(metrics.get("numTargetRowsInserted", 0)) + \

@@ -53,7 +53,7 @@ def test_job_survives_the_sdk_round_trip(capsys: pytest.CaptureFixture[str], clo
     assert f"{cloud}_attributes" in new
     assert "PRODI_FORCE_DRY_RUN" not in new["spark_env_vars"]
     assert [t["task_key"] for t in job["tasks"]] == LAYERS
-    for previous, task in zip([None, *LAYERS], job["tasks"]):
+    for previous, task in zip([None, *LAYERS[:-1]], job["tasks"], strict=True):
         assert task.get("depends_on", []) == ([{"task_key": previous}] if previous else [])
         assert task["job_cluster_key"] == "shared_cluster"
         assert "wheel_task" not in task
@@ -165,3 +165,11 @@ def test_bundle_holds_the_same_job(capsys: pytest.CaptureFixture[str], tmp_path:
         task.pop("libraries")
     job["job_clusters"][0]["new_cluster"].pop("spark_conf")  # the DBFS-root library opt-in
     assert bundled == job
+
+
+def test_bundle_needs_the_project_root(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    err = fails(capsys, "job", "--cloud", "aws", "--env", "prod", "--bundle", "b")
+    assert "--bundle" in err and "pyproject.toml" in err
+    assert not (tmp_path / "b").exists()

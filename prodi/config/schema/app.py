@@ -48,6 +48,7 @@ class CloudSpec:
 class EnvSpec:
     name: str
     dry_run: bool = False
+    run_date: str = "all"
     table_prefix: str = ""
     log_level: Literal["TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR"] = "INFO"
     spark_conf: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,174 @@
+"""Backfills: a date range over one or more layers as one Hydra multirun, in one Spark session.
+
+Layer by layer: every date of the first layer, then every date of the next. Each layer's dates
+are independent partitions, so a failing date only holds back that date in later layers, and
+within a layer dates run in order (silver's MERGE sees versions in the order they landed). Gold
+is rebuilt whole from silver, so it runs once, after the dated layers.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+
+from loguru import logger
+
+from prodi.app.failure import CONFIG_EXIT, RUN_EXIT, describe_failure
+from prodi.app.hydra_app import run_hydra
+from prodi.app.run import RunOutcome
+from prodi.config.schema.app import LAYER_ORDER
+from prodi.observability.summary import render_table
+
+DATED_LAYERS = ("raw", "bronze", "silver")
+
+
+@dataclass
+class JobRecord:
+    layer: str
+    date: str
+    status: str = "pending"  # ok | failed | skipped
+    rows_in: int = 0
+    rows_out: int = 0
+    duration_s: float = 0.0
+    error: str = ""
+
+
+@dataclass
+class Backfill:
+    """A date range over layers; tracks every (layer, date) job and decides skips."""
+
+    layers: list[str]
+    dates: list[str]
+    overrides: list[str] = field(default_factory=list)
+    fail_fast: bool = False
+    records: dict[tuple[str, str], JobRecord] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = [x for x in self.layers if x not in LAYER_ORDER]
+        if unknown:
+            raise ValueError(f"unknown layer(s) {unknown}; expected some of {', '.join(LAYER_ORDER)}")
+        self.layers = [x for x in LAYER_ORDER if x in self.layers]  # dependency order
+        for layer in self.dated_layers:
+            for date in self.dates:
+                self.records[(layer, date)] = JobRecord(layer, date)
+        if "gold" in self.layers:
+            self.records[("gold", self.dates[-1])] = JobRecord("gold", self.dates[-1])
+        self._started = 0.0
+
+    @property
+    def dated_layers(self) -> list[str]:
+        return [x for x in self.layers if x in DATED_LAYERS]
+
+    def hydra_args(self) -> list[str]:
+        """One multirun: layer outermost, so all dates of a layer run before the next layer."""
+        sweeps = []
+        if self.dated_layers:
+            sweeps = [f"layer={','.join(self.dated_layers)}", f"run.date={','.join(self.dates)}"]
+        return ["-m", *sweeps, *self.overrides]
+
+    def skip_reason(self, layer: str, date: str) -> str | None:
+        """Why a job must not run: an earlier failure with fail-fast, or a failed upstream date."""
+        if self.fail_fast and any(r.status == "failed" for r in self.records.values()):
+            return "fail-fast after an earlier failure"
+        upstream = self.layers[: self.layers.index(layer)]
+        for up in upstream:
+            dates = self.dates if layer == "gold" else [date]
+            bad = [d for d in dates if self.records.get((up, d), JobRecord(up, d)).status
+                   in ("failed", "skipped")]
+            if bad:
+                return f"{up} failed for {', '.join(bad)}"
+        return None
+
+    def progress(self, layer: str, date: str) -> str:
+        done = sum(r.status != "pending" for r in self.records.values())
+        total = len(self.records)
+        return (f"backfill [{done + 1}/{total}] {layer} {date}: {done} done, "
+                f"{total - done - 1} left after this")
+
+    def record(self, layer: str, date: str, outcome: RunOutcome | None,
+               error: BaseException | None, skipped: str | None, started: float) -> None:
+        rec = self.records[(layer, date)]
+        rec.duration_s = time.monotonic() - started
+        if skipped:
+            rec.status, rec.error = "skipped", skipped
+        elif error is not None:
+            rec.status, rec.error = "failed", describe_failure(error).message
+        else:
+            assert outcome is not None
+            rec.status = "ok"
+            rec.rows_in = sum(r.rows_read for r in outcome.results)
+            rec.rows_out = sum(r.rows_written for r in outcome.results)
+
+    def failed(self) -> list[JobRecord]:
+        return [r for r in self.records.values() if r.status in ("failed", "skipped")]
+
+    def summary(self) -> str:
+        rows = [[r.date, r.layer, r.status, str(r.rows_in), str(r.rows_out), f"{r.duration_s:.1f}",
+                 r.error[:120]] for r in self.records.values()]
+        return render_table(rows, ["date", "layer", "status", "rows in", "rows out", "seconds",
+                                   "error"])
+
+    def resume_command(self) -> str | None:
+        """The command that re-runs only the failed (and held back) dates."""
+        bad = self.failed()
+        if not bad:
+            return None
+        first_layer = min((LAYER_ORDER.index(r.layer) for r in bad))
+        layers = [x for x in self.layers if LAYER_ORDER.index(x) >= first_layer]
+        dates = sorted({r.date for r in bad if r.layer != "gold"}) or [self.dates[-1]]
+        args = ["prodi", "backfill", "--layers", ",".join(layers), "--dates", ",".join(dates),
+                *self.overrides]
+        if self.fail_fast:
+            args.append("--fail-fast")
+        return " ".join(shlex.quote(a) for a in args)
+
+
+def run_backfill(backfill: Backfill) -> int:
+    """Run the backfill; print the summary and, on failures, the resume command. Exit code."""
+    hooks = _Hooks(backfill)
+    if backfill.dated_layers:
+        run_hydra(backfill.hydra_args(), prog="prodi backfill", before_job=hooks.before,
+                  on_job=hooks.after)
+    if "gold" in backfill.layers:
+        gold_date = backfill.dates[-1]
+        run_hydra(["-m", "layer=gold", f"run.date={gold_date}", *backfill.overrides],
+                  prog="prodi backfill", before_job=hooks.before, on_job=hooks.after)
+    sys.stdout.write(backfill.summary() + "\n")
+    resume = backfill.resume_command()
+    failed = backfill.failed()
+    if resume:
+        sys.stdout.write(f"{len(failed)} job(s) failed or held back. Re-run only those with:\n"
+                         f"  {resume}\n")
+        config_failures = [r for r in failed if r.error.startswith("Invalid configuration")]
+        return CONFIG_EXIT if config_failures and len(config_failures) == len(failed) else RUN_EXIT
+    sys.stdout.write(f"backfill done: {len(backfill.records)} job(s) ok\n")
+    return 0
+
+
+class _Hooks:
+    """Bridges Hydra jobs to the backfill's records: progress, skips, results."""
+
+    def __init__(self, backfill: Backfill) -> None:
+        self.backfill = backfill
+        self.started = 0.0
+        self.skipped: str | None = None
+
+    @staticmethod
+    def _job(overrides: list[str]) -> tuple[str, str]:
+        values = dict(o.split("=", 1) for o in overrides if "=" in o and not o.startswith("~"))
+        return values.get("layer", ""), values.get("run.date", "")
+
+    def before(self, overrides: list[str]) -> str | None:
+        layer, date = self._job(overrides)
+        self.started = time.monotonic()
+        self.skipped = self.backfill.skip_reason(layer, date)
+        logger.info("{}{}", self.backfill.progress(layer, date),
+                    f" (skipped: {self.skipped})" if self.skipped else "")
+        return self.skipped
+
+    def after(self, outcome: RunOutcome | None, error: BaseException | None,
+              overrides: list[str]) -> None:
+        layer, date = self._job(overrides)
+        self.backfill.record(layer, date, outcome, error, self.skipped, self.started)

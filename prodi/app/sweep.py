@@ -1,0 +1,81 @@
+"""`run-layer -m`: a Hydra sweep whose failing jobs don't stop the others, then a summary."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+
+from prodi.app.failure import RUN_EXIT, describe_failure
+from prodi.app.hydra_app import run_hydra
+from prodi.app.run import RunOutcome
+from prodi.observability.summary import render_table
+
+
+@dataclass
+class SweepJob:
+    overrides: list[str]
+    status: str
+    rows_in: int = 0
+    rows_out: int = 0
+    duration_s: float = 0.0
+    error: str = ""
+
+
+@dataclass
+class SweepReport:
+    jobs: list[SweepJob] = field(default_factory=list)
+    _started: float = 0.0
+
+    def before(self, overrides: list[str]) -> None:
+        self._started = time.monotonic()
+        return None
+
+    def after(self, outcome: RunOutcome | None, error: BaseException | None,
+              overrides: list[str]) -> None:
+        took = time.monotonic() - self._started
+        if error is not None:
+            self.jobs.append(SweepJob(overrides, "failed", duration_s=took,
+                                      error=describe_failure(error).message))
+        else:
+            results = outcome.results if outcome else []
+            self.jobs.append(SweepJob(overrides, "ok", sum(r.rows_read for r in results),
+                                      sum(r.rows_written for r in results), took))
+
+    def summary(self) -> str:
+        rows = [[" ".join(j.overrides), j.status, str(j.rows_in), str(j.rows_out),
+                 f"{j.duration_s:.1f}", j.error[:120]] for j in self.jobs]
+        return render_table(rows, ["job", "status", "rows in", "rows out", "seconds", "error"])
+
+    def resume_commands(self) -> list[str]:
+        """Commands that re-run only the failed jobs: one sweep when they differ in one key."""
+        failed = [j.overrides for j in self.jobs if j.status == "failed"]
+        if not failed:
+            return []
+        keys = [o.split("=", 1)[0] for o in failed[0]]
+        varying = [i for i, _ in enumerate(keys) if len({f[i] for f in failed}) > 1]
+        if len(varying) <= 1 and all(len(f) == len(keys) for f in failed):
+            args = list(failed[0])
+            if varying:
+                i = varying[0]
+                args[i] = f"{keys[i]}=" + ",".join(f[i].split("=", 1)[1] for f in failed)
+            return [_command(["-m", *args])]
+        return [_command(f) for f in failed]
+
+
+def _command(args: list[str]) -> str:
+    return " ".join(shlex.quote(a) for a in ["prodi", "run-layer", *args])
+
+
+def run_sweep(args: list[str]) -> int:
+    """Run a multirun; print a summary and resume commands; the exit code."""
+    report = SweepReport()
+    run_hydra(args, before_job=report.before, on_job=report.after)
+    sys.stdout.write(report.summary() + "\n")
+    resume = report.resume_commands()
+    if resume:
+        sys.stdout.write("Some jobs failed. Re-run only those with:\n" +
+                         "".join(f"  {c}\n" for c in resume))
+        return RUN_EXIT
+    return 0
