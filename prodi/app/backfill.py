@@ -115,7 +115,7 @@ class Backfill:
         bad = self.failed()
         if not bad:
             return None
-        first_layer = min((LAYER_ORDER.index(r.layer) for r in bad))
+        first_layer = min(LAYER_ORDER.index(r.layer) for r in bad)
         layers = [x for x in self.layers if LAYER_ORDER.index(x) >= first_layer]
         dates = sorted({r.date for r in bad if r.layer != "gold"}) or [self.dates[-1]]
         args = ["prodi", "backfill", "--layers", ",".join(layers), "--dates", ",".join(dates),

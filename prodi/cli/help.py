@@ -11,6 +11,7 @@ commands:
   backfill    run a date range over layers in one Spark session; see `prodi backfill --help`
   validate    validate every layer x cloud x env combination, no JVM
   show        print the tables of a layer (e.g. `prodi show layer=gold`)
+  databricks  generate the Databricks job JSON / asset bundle; see `prodi databricks job --help`
   version     print the prodi version
 
 examples:

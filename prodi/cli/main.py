@@ -24,7 +24,8 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stdout.write(f"prodi {__version__}\n")
         return
-    handlers = {"run-layer": run_layer, "backfill": _backfill, "validate": _validate, "show": _show}
+    handlers = {"run-layer": run_layer, "backfill": _backfill, "validate": _validate, "show": _show,
+                "databricks": _databricks}
     if command not in handlers:
         _fail(f"unknown command {command!r}; expected one of: {', '.join(handlers)} "
               "(see `prodi --help`)", EXIT_CONFIG)
@@ -132,6 +133,12 @@ def _validate(args: list[str]) -> None:
     sys.stdout.write(render(results) + "\n")
     if not all(r.ok for r in results):
         raise SystemExit(EXIT_CONFIG)
+
+
+def _databricks(args: list[str]) -> None:
+    from prodi.cli.databricks import databricks_main
+
+    databricks_main(args)
 
 
 def _show(args: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -59,6 +60,12 @@ def composition_error(exc: Exception) -> ConfigError:
         return ConfigError(group, f"a choice for the `{group}` group, e.g. {group}=<name>",
                            "nothing (required)", source="conf/config.yaml")
     first = text.splitlines()[0] if text else type(exc).__name__
+    key = re.search(r"(?:Could not override|Error merging override|Could not append to config)"
+                    r" '?([\w.\[\]+~-]+?)(?:=|'|$)", text)
+    if key:
+        name = key.group(1).lstrip("+~")
+        return ConfigError(name, "a value of the type the config declares there", first,
+                           source="command line")
     return ConfigError("<composition>", "a config Hydra can compose", first)
 
 

@@ -40,7 +40,7 @@ def read_legacy_file(path: str) -> LegacyFile:
         raise ConfigError("--config", "a readable config file", exc.strerror or str(exc),
                           source=path) from None
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=_TextDatesLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
@@ -57,9 +57,22 @@ def read_legacy_file(path: str) -> LegacyFile:
             rest = {k: v for k, v in value.items() if k != "name"}
             if rest:
                 body[key] = rest
+        elif key in SELECTABLE_GROUPS and not isinstance(value, dict):
+            raise ConfigError(str(key), f"the name of a `{key}` option, or a mapping of keys to set",
+                              describe(value), source=path)
         else:
             body[str(key)] = value
     return LegacyFile(path=path, selections=selections, body=body)
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """Safe YAML where `2026-01-01` stays text, as in Hydra's own configs (run.date is text)."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def contains_path(body: dict[str, Any], dotted: str) -> bool:

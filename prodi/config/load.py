@@ -83,8 +83,11 @@ def _legacy_of(cfg: DictConfig) -> LegacyFile | None:
 def _merge_legacy(cfg: DictConfig, legacy: LegacyFile, overrides: list[str],
                   origins: Origins) -> DictConfig:
     """Merge the legacy body, then re-apply the command line's value overrides: they win."""
-    merged = OmegaConf.merge(cfg, OmegaConf.create(legacy.body))
+    # Unknown keys in the file are reported by the schema, naming the file, not by OmegaConf.
+    with _writable(cfg):
+        merged = OmegaConf.merge(cfg, OmegaConf.create(legacy.body))
     assert isinstance(merged, DictConfig)
+    OmegaConf.set_struct(merged, False)
     parsed = OverridesParser.create().parse_overrides(overrides)
     for o in parsed:
         key = o.key_or_group
@@ -126,7 +129,10 @@ def _dry_run(app: AppConfig, forced: bool, environ: Mapping[str, str], origins: 
     if forced:
         return DryRunDecision(True, f"environment PRODI_FORCE_DRY_RUN={environ['PRODI_FORCE_DRY_RUN']}")
     if app.dry_run:
-        return DryRunDecision(True, origins.of("dry_run"))
+        origin = origins.of("dry_run")
+        if origin.endswith("/config.yaml"):  # `dry_run: ${env.dry_run}`: the env decided
+            origin = origins.of("env.dry_run")
+        return DryRunDecision(True, origin)
     return DryRunDecision(False, "")
 
 

@@ -10,9 +10,9 @@ import sqlglot
 from sqlglot import exp
 
 from prodi.config.errors import ConfigError
+from prodi.config.run_dates import normalize_run_date
 from prodi.config.schema.app import AppConfig
 from prodi.config.schema.pipeline import DatasetSpec, ExpectationSpec, PipelineSpec
-from prodi.config.run_dates import normalize_run_date
 from prodi.config.schema.steps import (
     CastStep,
     ColumnsStep,

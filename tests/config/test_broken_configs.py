@@ -36,11 +36,6 @@ def case(id_: str, path: str, *args: str, env: dict[str, str] | None = None,
     return pytest.param(Case(args, path, env or {}, files or {}), id=id_, marks=marks)
 
 
-def bug(reason: str) -> tuple:
-    """A validation gap found while writing this corpus; prodi/ is not ours to fix here."""
-    return (pytest.mark.xfail(strict=True, reason=reason),)
-
-
 LEGACY = "{tmp}/legacy.yml"
 
 CASES = [
@@ -198,25 +193,20 @@ CASES = [
     case("override-syntax", "<command line>", "layer=silver", "run.date=[1,2"),
     case("sweep-with-a-bad-value", "run.date", "-m", "layer=silver",
          "run.date=2026-01-01,2026-99-99"),
-    # --- known gaps (xfail: fix in prodi/, then these pass) -----------------------------------
-    case("BUG-legacy-unknown-top-level-key", "bogus", "--config", LEGACY,
-         files={"legacy.yml": "layer: silver\nbogus: 1\n"},
-         marks=bug("exit 1 `ConfigKeyError: Key 'bogus' is not in struct` (legacy merge)")),
-    case("BUG-legacy-unknown-nested-key", "cloud.bogus", "--config", LEGACY,
-         files={"legacy.yml": "layer: silver\ncloud:\n  name: local\n  bogus: 1\n"},
-         marks=bug("exit 1 `ConfigKeyError: Key 'bogus' is not in struct`")),
-    case("BUG-legacy-unquoted-impossible-date", "run.date", "--config", LEGACY,
-         files={"legacy.yml": "layer: silver\nrun:\n  date: 2026-02-30\n"},
-         marks=bug("exit 1 `ValueError: day is out of range for month` from yaml.safe_load")),
-    case("BUG-cloud-storage-scalar", "cloud.storage", "layer=silver", "cloud.storage=x",
-         marks=bug("message names pipeline.datasets.orders.raw.source.path, not cloud.storage")),
-    case("BUG-delete-layer", "layer", "layer=silver", "~layer",
-         marks=bug("message names spark.app_name (interpolation of layer.name), not layer")),
-    case("BUG-list-for-pipeline-datasets", f"{DS}", "layer=silver", f"{DS}=[a]",
-         marks=bug("path rendered as <composition>: Hydra's merge error passes through")),
+    # --- gaps found while writing this corpus, since fixed -------------------------------------
+    case("legacy-unknown-top-level-key", "bogus", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\nbogus: 1\n"}),
+    case("legacy-unknown-nested-key", "cloud.bogus", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\ncloud:\n  name: local\n  bogus: 1\n"}),
+    case("legacy-unquoted-impossible-date", "run.date", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\nrun:\n  date: 2026-02-30\n"}),
+    # A key that others interpolate: the error names the interpolating key and quotes the gone one.
+    case("cloud-storage-scalar", "pipeline.datasets.orders.raw.source.path", "layer=silver",
+         "cloud.storage=x"),
+    case("delete-layer", "spark.app_name", "layer=silver", "~layer"),
+    case("list-for-pipeline-datasets", f"{DS}", "layer=silver", f"{DS}=[a]"),
     # (same for env.spark_conf=[a] and cloud.spark_conf={a:{b:1}})
-    case("BUG-mapping-for-datasets", "datasets", "layer=silver", "datasets={a:1}",
-         marks=bug("path rendered as <composition>: Hydra's merge error passes through")),
+    case("mapping-for-datasets", "datasets", "layer=silver", "datasets={a:1}"),
 ]
 
 
@@ -314,7 +304,7 @@ def test_message_is_one_paragraph_naming_the_source(
     assert f"{_fill(source, sandbox)}: {path}: expected" in paragraph, paragraph
 
 
-SOURCE_BUGS = [
+SOURCE_CASES = [
     pytest.param(["layer=silver", "dry_run=maybe"], "command-line override 'dry_run=maybe'",
                  id="first-of-two-overrides-blamed"),
     pytest.param(["layer=silver", f"+{SIL}.steps.0.foo=1"],
@@ -325,9 +315,7 @@ SOURCE_BUGS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="Origins.of() picks the first override whose key is a "
-                   "prefix of the path, and doesn't map `a.0.b` overrides to `a[0].b` paths")
-@pytest.mark.parametrize(("args", "source"), SOURCE_BUGS)
+@pytest.mark.parametrize(("args", "source"), SOURCE_CASES)
 def test_message_names_the_override_that_set_the_value(
         args: list[str], source: str, sandbox: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -339,9 +327,6 @@ def test_message_names_the_override_that_set_the_value(
     assert _fill(source, sandbox) in err, err
 
 
-@pytest.mark.xfail(strict=True, reason="a valid unquoted YAML date in a legacy file crashes "
-                   "with exit 1: `UnsupportedValueType: Value 'date' is not a supported "
-                   "primitive type` (full_key: run.date)")
 def test_legacy_unquoted_valid_date_is_not_a_crash(
         sandbox: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,6 @@ LAYER_ORDER: tuple[str, ...] = ("raw", "bronze", "silver", "gold")
 @dataclass(frozen=True)
 class LayerSpec:
     name: LayerName
-    upstream: LayerName | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,17 @@ class CloudSpec:
 
 
 @dataclass(frozen=True)
+class FailureNotificationsSpec:
+    emails: tuple[str, ...] = ()
+    webhooks: tuple[str, ...] = ()  # Databricks notification destination ids
+
+
+@dataclass(frozen=True)
+class DatabricksJobSpec:
+    on_failure: FailureNotificationsSpec = FailureNotificationsSpec()
+
+
+@dataclass(frozen=True)
 class EnvSpec:
     name: str
     dry_run: bool = False
@@ -52,6 +62,7 @@ class EnvSpec:
     table_prefix: str = ""
     log_level: Literal["TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR"] = "INFO"
     spark_conf: dict[str, str] = field(default_factory=dict)
+    databricks: DatabricksJobSpec = DatabricksJobSpec()
 
 
 @dataclass(frozen=True)
