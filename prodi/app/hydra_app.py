@@ -14,6 +14,7 @@ from omegaconf import DictConfig
 from prodi.app.failure import describe_failure
 from prodi.app.run import RunOutcome, execute
 from prodi.config.load import load
+from prodi.config.platform import default_hydra_dir, log_stream, on_databricks
 from prodi.config.resolvers import register_resolvers
 from prodi.observability.logging import configure_logging
 from prodi.secrets.vault import SecretVault
@@ -37,7 +38,8 @@ def run_hydra(args: list[str], prog: str = "prodi run-layer", on_job: OnOutcome 
         overrides = list(hc.overrides.task)
         multirun = hc.mode is not None and hc.mode.name == "MULTIRUN"
         vault = SecretVault()
-        configure_logging(fmt=os.environ.get("PRODI_LOG_FORMAT", "text"), redact=vault.redact)
+        configure_logging(fmt=os.environ.get("PRODI_LOG_FORMAT", "text"), redact=vault.redact,
+                          stream=log_stream())
         if before_job is not None and before_job(overrides):
             if on_job is not None:
                 on_job(None, None, overrides)
@@ -59,6 +61,9 @@ def run_hydra(args: list[str], prog: str = "prodi run-layer", on_job: OnOutcome 
             on_job(outcome, None, overrides)
 
     main = hydra.main(config_path=CONFIG_PATH, config_name="config", version_base="1.3")(task)
+    hydra_dir = default_hydra_dir()
+    if hydra_dir and "PRODI_HYDRA_DIR" not in os.environ:
+        os.environ["PRODI_HYDRA_DIR"] = hydra_dir
     saved = sys.argv
     sys.argv = [prog, *args]
     try:
@@ -68,6 +73,7 @@ def run_hydra(args: list[str], prog: str = "prodi run-layer", on_job: OnOutcome 
 
 
 def _print_traceback_on_databricks(tb: str) -> None:
-    """The task output page shows stderr; the full trace belongs there on a cluster."""
-    if "DATABRICKS_RUNTIME_VERSION" in os.environ:
-        sys.stderr.write(tb)
+    """The full trace belongs in the task output on a cluster (stdout, beside the logs)."""
+    if on_databricks():
+        sys.stdout.write(tb)
+        sys.stdout.flush()

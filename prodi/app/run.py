@@ -14,6 +14,7 @@ from loguru import logger
 from prodi.app.plan import build_plan, render_plan
 from prodi.app.provenance import header, new_run_id
 from prodi.config.load import LoadedConfig
+from prodi.config.platform import log_stream, on_databricks
 from prodi.config.validate import layer_domain
 from prodi.observability.logging import configure_logging
 from prodi.observability.summary import DatasetResult, render_results
@@ -40,7 +41,8 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
     environ = os.environ if environ is None else environ
     app = loaded.app
     vault = vault if vault is not None else SecretVault()
-    configure_logging(app.log.level, app.log.format, app.log.file, redact=vault.redact)
+    configure_logging(app.log.level, app.log.format, app.log.file, redact=vault.redact,
+                      stream=log_stream(environ))
     run_id = app.run.id or new_run_id()
     log = logger.bind(run_id=run_id, layer=app.layer.name)
     log.info("{} | run {} layer={} cloud={} env={} run.date={}", header(loaded.tree), run_id,
@@ -78,7 +80,7 @@ def _layer_context(loaded: LoadedConfig, run_id: str, vault: SecretVault,
                    environ: Mapping[str, str]) -> LayerContext:
     """Session and secret resolver for a real run; imports Spark only now."""
     from prodi.layers.context import LayerContext
-    from prodi.runtime.session import get_session, on_databricks
+    from prodi.runtime.session import get_session
 
     app = loaded.app
     dbutils = _dbutils() if on_databricks(environ) else None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from importlib import resources
 
 from loguru import logger
 from pyspark.sql import SparkSession
 
+from prodi.config.platform import on_databricks
 from prodi.runtime.jars import delta_jar_source
 
 DELTA_CONF = {
@@ -19,11 +19,6 @@ QUIET_CONF = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
 }
-
-
-def on_databricks(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether we run on a Databricks cluster (its runtime sets DATABRICKS_RUNTIME_VERSION)."""
-    return "DATABRICKS_RUNTIME_VERSION" in (os.environ if environ is None else environ)
 
 
 def get_session(master: str, app_name: str, conf: Mapping[str, str], jars_dir: str | None = None,
