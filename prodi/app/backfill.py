@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from loguru import logger
 
-from prodi.app.failure import CONFIG_EXIT, RUN_EXIT, describe_failure
+from prodi.app.failure import RUN_EXIT
 from prodi.app.hydra_app import run_hydra
+from prodi.app.job_stats import STATS_HEADER, JobStats
 from prodi.app.run import RunOutcome
 from prodi.config.schema.app import LAYER_ORDER
 from prodi.observability.summary import render_table
@@ -28,11 +29,7 @@ DATED_LAYERS = ("raw", "bronze", "silver")
 class JobRecord:
     layer: str
     date: str
-    status: str = "pending"  # ok | failed | skipped
-    rows_in: int = 0
-    rows_out: int = 0
-    duration_s: float = 0.0
-    error: str = ""
+    stats: JobStats = field(default_factory=JobStats)
 
 
 @dataclass
@@ -70,45 +67,33 @@ class Backfill:
 
     def skip_reason(self, layer: str, date: str) -> str | None:
         """Why a job must not run: an earlier failure with fail-fast, or a failed upstream date."""
-        if self.fail_fast and any(r.status == "failed" for r in self.records.values()):
+        if self.fail_fast and any(r.stats.status == "failed" for r in self.records.values()):
             return "fail-fast after an earlier failure"
         upstream = self.layers[: self.layers.index(layer)]
         for up in upstream:
             dates = self.dates if layer == "gold" else [date]
-            bad = [d for d in dates if self.records.get((up, d), JobRecord(up, d)).status
+            bad = [d for d in dates if self.records.get((up, d), JobRecord(up, d)).stats.status
                    in ("failed", "skipped")]
             if bad:
                 return f"{up} failed for {', '.join(bad)}"
         return None
 
     def progress(self, layer: str, date: str) -> str:
-        done = sum(r.status != "pending" for r in self.records.values())
+        done = sum(r.stats.status != "pending" for r in self.records.values())
         total = len(self.records)
         return (f"backfill [{done + 1}/{total}] {layer} {date}: {done} done, "
                 f"{total - done - 1} left after this")
 
     def record(self, layer: str, date: str, outcome: RunOutcome | None,
                error: BaseException | None, skipped: str | None, started: float) -> None:
-        rec = self.records[(layer, date)]
-        rec.duration_s = time.monotonic() - started
-        if skipped:
-            rec.status, rec.error = "skipped", skipped
-        elif error is not None:
-            rec.status, rec.error = "failed", describe_failure(error).message
-        else:
-            assert outcome is not None
-            rec.status = "ok"
-            rec.rows_in = sum(r.rows_read for r in outcome.results)
-            rec.rows_out = sum(r.rows_written for r in outcome.results)
+        self.records[(layer, date)].stats = JobStats.of(outcome, error, skipped, started)
 
     def failed(self) -> list[JobRecord]:
-        return [r for r in self.records.values() if r.status in ("failed", "skipped")]
+        return [r for r in self.records.values() if r.stats.status in ("failed", "skipped")]
 
     def summary(self) -> str:
-        rows = [[r.date, r.layer, r.status, str(r.rows_in), str(r.rows_out), f"{r.duration_s:.1f}",
-                 r.error[:120]] for r in self.records.values()]
-        return render_table(rows, ["date", "layer", "status", "rows in", "rows out", "seconds",
-                                   "error"])
+        rows = [[r.date, r.layer, *r.stats.cells()] for r in self.records.values()]
+        return render_table(rows, ["date", "layer", *STATS_HEADER])
 
     def resume_command(self) -> str | None:
         """The command that re-runs only the failed (and held back) dates."""
@@ -141,8 +126,7 @@ def run_backfill(backfill: Backfill) -> int:
     if resume:
         sys.stdout.write(f"{len(failed)} job(s) failed or held back. Re-run only those with:\n"
                          f"  {resume}\n")
-        config_failures = [r for r in failed if r.error.startswith("Invalid configuration")]
-        return CONFIG_EXIT if config_failures and len(config_failures) == len(failed) else RUN_EXIT
+        return RUN_EXIT
     sys.stdout.write(f"backfill done: {len(backfill.records)} job(s) ok\n")
     return 0
 

@@ -7,8 +7,9 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from prodi.app.failure import RUN_EXIT, describe_failure
+from prodi.app.failure import RUN_EXIT
 from prodi.app.hydra_app import run_hydra
+from prodi.app.job_stats import STATS_HEADER, JobStats
 from prodi.app.run import RunOutcome
 from prodi.observability.summary import render_table
 
@@ -16,11 +17,7 @@ from prodi.observability.summary import render_table
 @dataclass
 class SweepJob:
     overrides: list[str]
-    status: str
-    rows_in: int = 0
-    rows_out: int = 0
-    duration_s: float = 0.0
-    error: str = ""
+    stats: JobStats
 
 
 @dataclass
@@ -30,27 +27,18 @@ class SweepReport:
 
     def before(self, overrides: list[str]) -> None:
         self._started = time.monotonic()
-        return None
 
     def after(self, outcome: RunOutcome | None, error: BaseException | None,
               overrides: list[str]) -> None:
-        took = time.monotonic() - self._started
-        if error is not None:
-            self.jobs.append(SweepJob(overrides, "failed", duration_s=took,
-                                      error=describe_failure(error).message))
-        else:
-            results = outcome.results if outcome else []
-            self.jobs.append(SweepJob(overrides, "ok", sum(r.rows_read for r in results),
-                                      sum(r.rows_written for r in results), took))
+        self.jobs.append(SweepJob(overrides, JobStats.of(outcome, error, None, self._started)))
 
     def summary(self) -> str:
-        rows = [[" ".join(j.overrides), j.status, str(j.rows_in), str(j.rows_out),
-                 f"{j.duration_s:.1f}", j.error[:120]] for j in self.jobs]
-        return render_table(rows, ["job", "status", "rows in", "rows out", "seconds", "error"])
+        rows = [[" ".join(j.overrides), *j.stats.cells()] for j in self.jobs]
+        return render_table(rows, ["job", *STATS_HEADER])
 
     def resume_commands(self) -> list[str]:
         """Commands that re-run only the failed jobs: one sweep when they differ in one key."""
-        failed = [j.overrides for j in self.jobs if j.status == "failed"]
+        failed = [j.overrides for j in self.jobs if j.stats.status == "failed"]
         if not failed:
             return []
         keys = [o.split("=", 1)[0] for o in failed[0]]

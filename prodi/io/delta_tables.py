@@ -1,12 +1,19 @@
-"""Delta tables by path: read, and write by append, overwrite, partition replace or MERGE."""
+"""Delta tables by path: read, and write by append, overwrite, partition replace or MERGE.
+
+Every write tags its commit with a note (the run id and a token) in the commit's userMetadata,
+so the Delta log says which run wrote what, and the row counts read back belong to our commit.
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from delta.tables import DeltaTable
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, DataFrameWriter, SparkSession
+
+_COMMIT_NOTE_CONF = "spark.databricks.delta.commitInfo.userMetadata"
 
 
 @dataclass(frozen=True)
@@ -24,60 +31,64 @@ def read(spark: SparkSession, location: str) -> DataFrame:
     return spark.read.format("delta").load(location)
 
 
-def version(spark: SparkSession, location: str) -> int:
-    """The table's current version; -1 when there is no table yet."""
-    if not exists(spark, location):
-        return -1
-    return int(DeltaTable.forPath(spark, location).history(1).collect()[0]["version"])
+def new_note(run_id: str) -> str:
+    return f"prodi run {run_id} write {uuid.uuid4().hex[:12]}"
 
 
-def append(df: DataFrame, location: str, partition_by: Sequence[str] = ()) -> WriteMetrics:
-    before = version(df.sparkSession, location)
-    writer = df.write.format("delta").mode("append")
-    if partition_by:
-        writer = writer.partitionBy(*partition_by)
+def append(df: DataFrame, location: str, note: str, partition_by: Sequence[str] = ()
+           ) -> WriteMetrics:
+    writer = _writer(df, "append", note, partition_by)
     writer.save(location)
-    return last_write(df.sparkSession, location, before)
+    return last_write(df.sparkSession, location, note)
 
 
-def overwrite(df: DataFrame, location: str, partition_by: Sequence[str] = (),
+def overwrite(df: DataFrame, location: str, note: str, partition_by: Sequence[str] = (),
               replace_where: str | None = None) -> WriteMetrics:
     """Replace the table, or with `replace_where` only the rows (partitions) it selects."""
-    before = version(df.sparkSession, location)
-    writer = df.write.format("delta").mode("overwrite")
+    writer = _writer(df, "overwrite", note, partition_by)
     if replace_where is not None and exists(df.sparkSession, location):
         writer = writer.option("replaceWhere", replace_where)
     else:
         writer = writer.option("overwriteSchema", "true")
-    if partition_by:
-        writer = writer.partitionBy(*partition_by)
     writer.save(location)
-    return last_write(df.sparkSession, location, before)
+    return last_write(df.sparkSession, location, note)
 
 
-def merge(df: DataFrame, location: str, keys: Sequence[str], sequence_by: str | None,
+def merge(df: DataFrame, location: str, note: str, keys: Sequence[str], sequence_by: str | None,
           partition_by: Sequence[str] = ()) -> WriteMetrics:
     """Upsert on business keys; a row replaces the target's only when its sequence is newer."""
     spark = df.sparkSession
     if not exists(spark, location):
-        return overwrite(df, location, partition_by)
-    before = version(spark, location)
+        return overwrite(df, location, note, partition_by)
     on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
     newer = f"s.`{sequence_by}` > t.`{sequence_by}` OR t.`{sequence_by}` IS NULL" \
         if sequence_by else None
-    (DeltaTable.forPath(spark, location).alias("t")
-     .merge(df.alias("s"), on)
-     .whenMatchedUpdateAll(condition=newer)
-     .whenNotMatchedInsertAll()
-     .execute())
-    return last_write(spark, location, before)
+    previous = spark.conf.get(_COMMIT_NOTE_CONF, None)
+    spark.conf.set(_COMMIT_NOTE_CONF, note)
+    try:
+        (DeltaTable.forPath(spark, location).alias("t")
+         .merge(df.alias("s"), on)
+         .whenMatchedUpdateAll(condition=newer)
+         .whenNotMatchedInsertAll()
+         .execute())
+    finally:
+        if previous is None:
+            spark.conf.unset(_COMMIT_NOTE_CONF)
+        else:
+            spark.conf.set(_COMMIT_NOTE_CONF, previous)
+    return last_write(spark, location, note)
 
 
-def last_write(spark: SparkSession, location: str, before: int) -> WriteMetrics:
-    """Rows written by our commit, from the Delta log's operation metrics (none if no commit)."""
+def _writer(df: DataFrame, mode: str, note: str, partition_by: Sequence[str]) -> DataFrameWriter:
+    writer = df.write.format("delta").mode(mode).option("userMetadata", note)
+    return writer.partitionBy(*partition_by) if partition_by else writer
+
+
+def last_write(spark: SparkSession, location: str, note: str) -> WriteMetrics:
+    """Rows written by the commit tagged `note`, from the Delta log (0 if it made no commit)."""
     row = DeltaTable.forPath(spark, location).history(1).collect()[0]
-    if int(row["version"]) == before:
-        return WriteMetrics("NONE", 0, before)
+    if row["userMetadata"] != note:
+        return WriteMetrics("NONE", 0, int(row["version"]))
     metrics = row["operationMetrics"] or {}
     if row["operation"] == "MERGE":
         written = int(metrics.get("numTargetRowsInserted", 0)) + \

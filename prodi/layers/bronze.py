@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from loguru import logger
 from pyspark.sql import functions as F
 
 from prodi.config.schema.pipeline import DatasetSpec, ExpectationSpec
@@ -37,9 +36,7 @@ def run_bronze(ctx: LayerContext, name: str, spec: DatasetSpec) -> DatasetResult
     assert spec.bronze is not None
     source, target = ctx.location("raw", name), ctx.location("bronze", name)
     result = DatasetResult("bronze", name, target)
-    if not delta_tables.exists(ctx.spark, source):
-        result.status, result.note = "skipped", "no raw table yet (run layer=raw first)"
-        logger.warning("bronze/{}: {}", name, result.note)
+    if ctx.skipped_without_upstream(result, "raw"):
         return result
     raw, replace_where = date_scope(delta_tables.read(ctx.spark, source), ctx.run_date)
     missing = [c.name for c in spec.bronze.columns if c.name not in raw.columns]
@@ -55,7 +52,8 @@ def run_bronze(ctx: LayerContext, name: str, spec: DatasetSpec) -> DatasetResult
                                for c in spec.bronze.columns], *METADATA)
         typed, rules_report = apply_expectations(typed, spec.bronze.expectations, name)
         report = report.merge(rules_report)
-        metrics = delta_tables.overwrite(typed, target, PARTITION, replace_where)
+        metrics = delta_tables.overwrite(typed, target, ctx.commit_note(), PARTITION,
+                                          replace_where)
     finally:
         raw.unpersist()
     result.rows_written = metrics.rows_written

@@ -49,7 +49,7 @@ def _run_mart(ctx: LayerContext, name: str, views: list[str]) -> DatasetResult:
             f"mart {name!r} reads {missing}, which have no silver table at "
             f"{[ctx.location('silver', m) for m in missing]}; run layer=silver first")
     df = ctx.spark.sql(mart.sql)
-    metrics = delta_tables.overwrite(df, target, mart.partition_by)
+    metrics = delta_tables.overwrite(df, target, ctx.commit_note(), mart.partition_by)
     delta_tables.read(ctx.spark, target).createOrReplaceTempView(name)
     logger.debug("gold/{} written to {}", name, target)
     return DatasetResult("gold", name, target, rows_written=metrics.rows_written,

@@ -38,7 +38,7 @@ def run_raw(ctx: LayerContext, name: str, spec: DatasetSpec) -> DatasetResult:
     df = (read_landed(ctx.spark, source, new)
           .withColumn("_ingested_at", F.current_timestamp())
           .withColumn("_run_id", F.lit(ctx.run_id)))
-    metrics = delta_tables.append(df, target, PARTITION)
+    metrics = delta_tables.append(df, target, ctx.commit_note(), PARTITION)
     result.rows_read = result.rows_written = metrics.rows_written
     result.note = f"{len(new)} file(s)"
     result.duration_s = time.monotonic() - started
@@ -54,7 +54,10 @@ def _resolved_source(ctx: LayerContext, name: str, source: SourceSpec) -> Source
 
 
 def _ingested_files(ctx: LayerContext, target: str) -> set[str]:
+    """Files already in the raw table (of the run date's partition only, when there is one)."""
     if not delta_tables.exists(ctx.spark, target):
         return set()
-    rows = delta_tables.read(ctx.spark, target).select("_source_file").distinct().collect()
-    return {r["_source_file"] for r in rows}
+    table = delta_tables.read(ctx.spark, target)
+    if ctx.run_date is not None:
+        table = table.where(F.col("_landed_date") == ctx.run_date)
+    return {r["_source_file"] for r in table.select("_source_file").distinct().collect()}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from loguru import logger
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
@@ -33,9 +32,7 @@ def run_silver(ctx: LayerContext, name: str, spec: DatasetSpec) -> DatasetResult
     assert silver is not None
     source, target = ctx.location("bronze", name), ctx.location("silver", name)
     result = DatasetResult("silver", name, target)
-    if not delta_tables.exists(ctx.spark, source):
-        result.status, result.note = "skipped", "no bronze table yet (run layer=bronze first)"
-        logger.warning("silver/{}: {}", name, result.note)
+    if ctx.skipped_without_upstream(result, "bronze"):
         return result
     bronze, _ = date_scope(delta_tables.read(ctx.spark, source), ctx.run_date)
     conformed = apply_steps(bronze, silver.steps).cache()
@@ -45,8 +42,8 @@ def run_silver(ctx: LayerContext, name: str, spec: DatasetSpec) -> DatasetResult
         latest = latest_per_key(valid, silver).cache()
         kept = latest.count()
         result.duplicates_removed = result.rows_read - report.dropped - kept
-        metrics = delta_tables.merge(latest, target, silver.keys, silver.sequence_by,
-                                     silver.partition_by)
+        metrics = delta_tables.merge(latest, target, ctx.commit_note(), silver.keys,
+                                     silver.sequence_by, silver.partition_by)
         latest.unpersist()
     finally:
         conformed.unpersist()

@@ -18,6 +18,9 @@ DELTA_CONF = {
 QUIET_CONF = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
+    # Spark masks conf values whose keys match this in its UI, logs and event logs; the default
+    # misses storage account keys and SAS tokens, which cloud configs may set from secrets.
+    "spark.redaction.regex": r"(?i)secret|password|token|access[.]key|account[.]key|sas|credential",
 }
 
 
