@@ -19,6 +19,8 @@ from prodi.app.failure import RUN_EXIT
 from prodi.app.hydra_app import run_hydra
 from prodi.app.job_stats import STATS_HEADER, JobStats
 from prodi.app.run import RunOutcome
+from prodi.config.errors import ConfigError
+from prodi.config.run_dates import date_range, parse_iso
 from prodi.config.schema.app import LAYER_ORDER
 from prodi.observability.summary import render_table
 
@@ -39,6 +41,7 @@ class Backfill:
     layers: list[str]
     dates: list[str]
     overrides: list[str] = field(default_factory=list)
+    hydra_flags: list[str] = field(default_factory=list)
     fail_fast: bool = False
     records: dict[tuple[str, str], JobRecord] = field(default_factory=dict)
 
@@ -58,12 +61,19 @@ class Backfill:
     def dated_layers(self) -> list[str]:
         return [x for x in self.layers if x in DATED_LAYERS]
 
+    def job_overrides(self) -> list[str]:
+        """Overrides describing every job (as sweeps), for validating them all up front."""
+        return [f"layer={','.join(self.layers)}", f"run.date={','.join(self.dates)}",
+                *self.overrides]
+
     def hydra_args(self) -> list[str]:
         """One multirun: layer outermost, so all dates of a layer run before the next layer."""
-        sweeps = []
-        if self.dated_layers:
-            sweeps = [f"layer={','.join(self.dated_layers)}", f"run.date={','.join(self.dates)}"]
-        return ["-m", *sweeps, *self.overrides]
+        sweeps = [f"layer={','.join(self.dated_layers)}", f"run.date={','.join(self.dates)}"]
+        return ["-m", *self.hydra_flags, *sweeps, *self.overrides]
+
+    def gold_args(self) -> list[str]:
+        return ["-m", *self.hydra_flags, "layer=gold", f"run.date={self.dates[-1]}",
+                *self.overrides]
 
     def skip_reason(self, layer: str, date: str) -> str | None:
         """Why a job must not run: an earlier failure with fail-fast, or a failed upstream date."""
@@ -104,7 +114,7 @@ class Backfill:
         layers = [x for x in self.layers if LAYER_ORDER.index(x) >= first_layer]
         dates = sorted({r.date for r in bad if r.layer != "gold"}) or [self.dates[-1]]
         args = ["prodi", "backfill", "--layers", ",".join(layers), "--dates", ",".join(dates),
-                *self.overrides]
+                *self.hydra_flags, *self.overrides]
         if self.fail_fast:
             args.append("--fail-fast")
         return " ".join(shlex.quote(a) for a in args)
@@ -117,9 +127,8 @@ def run_backfill(backfill: Backfill) -> int:
         run_hydra(backfill.hydra_args(), prog="prodi backfill", before_job=hooks.before,
                   on_job=hooks.after)
     if "gold" in backfill.layers:
-        gold_date = backfill.dates[-1]
-        run_hydra(["-m", "layer=gold", f"run.date={gold_date}", *backfill.overrides],
-                  prog="prodi backfill", before_job=hooks.before, on_job=hooks.after)
+        run_hydra(backfill.gold_args(), prog="prodi backfill", before_job=hooks.before,
+                  on_job=hooks.after)
     sys.stdout.write(backfill.summary() + "\n")
     resume = backfill.resume_command()
     failed = backfill.failed()
@@ -129,6 +138,29 @@ def run_backfill(backfill: Backfill) -> int:
         return RUN_EXIT
     sys.stdout.write(f"backfill done: {len(backfill.records)} job(s) ok\n")
     return 0
+
+
+def plan_backfill(options: dict[str, str], overrides: list[str], hydra_flags: list[str]
+                  ) -> Backfill:
+    """The Backfill of `--layers/--from/--to/--dates/--fail-fast` (or `layer=X`) plus overrides."""
+    layers = [x.strip() for x in options.get("layers", "").split(",") if x.strip()]
+    layers += [o.split("=", 1)[1] for o in overrides if o.startswith("layer=")]
+    rest = [o for o in overrides if not o.startswith(("layer=", "run.date="))]
+    if not layers:
+        raise ConfigError("--layers", "the layers to backfill (--layers bronze,silver or layer=X)",
+                          "none", source="command line")
+    try:
+        if "dates" in options:
+            dates = [parse_iso(d.strip()).isoformat() for d in options["dates"].split(",")
+                     if d.strip()]
+        elif "from" in options and "to" in options:
+            dates = date_range(options["from"], options["to"])
+        else:
+            raise ValueError("expected --from and --to, or --dates")
+        return Backfill(layers, dates, rest, hydra_flags, options.get("fail_fast") == "true")
+    except ValueError as exc:
+        raise ConfigError("--from/--to/--dates/--layers", "a valid backfill range", str(exc),
+                          source="command line") from None
 
 
 class _Hooks:

@@ -51,9 +51,10 @@ def run_layer(argv: list[str] | None = None) -> None:
             print_resolved(inv.overrides, inv.flag_value("-cd", "--config-dir"))
             return
         if inv.backfill:
-            backfill = backfill_of(inv)
-            preflight([f"layer={','.join(backfill.layers)}", f"run.date={','.join(backfill.dates)}",
-                       *backfill.overrides], inv.flag_value("-cd", "--config-dir"))
+            from prodi.app.backfill import plan_backfill
+
+            backfill = plan_backfill(inv.backfill, inv.overrides, inv.hydra_flags)
+            preflight(backfill.job_overrides(), inv.flag_value("-cd", "--config-dir"))
         elif not inv.has_flag("--info", "-i", "--shell-completion", "-sc", "--hydra-help", "--cfg"):
             preflight(inv.overrides, inv.flag_value("-cd", "--config-dir"))
     except Exception as exc:  # noqa: BLE001 - rendered as one paragraph with its exit code
@@ -80,33 +81,6 @@ def _backfill(args: list[str]) -> None:
         _fail("backfill needs a date range: --from YYYY-MM-DD --to YYYY-MM-DD, or --dates a,b",
               EXIT_CONFIG)
     run_layer(args)
-
-
-def backfill_of(inv):  # noqa: ANN001, ANN201 - Invocation -> Backfill
-    """The Backfill an invocation describes; raises ConfigError on a bad range or layer."""
-    from prodi.app.backfill import Backfill
-    from prodi.config.errors import ConfigError
-    from prodi.config.run_dates import date_range, parse_iso
-
-    opts = inv.backfill
-    overrides = [o for o in inv.overrides if not o.startswith(("layer=", "run.date="))]
-    layers = [x.strip() for x in opts.get("layers", "").split(",") if x.strip()]
-    layers += [o.split("=", 1)[1] for o in inv.overrides if o.startswith("layer=")]
-    if not layers:
-        raise ConfigError("--layers", "the layers to backfill (--layers bronze,silver or layer=X)",
-                          "none", source="command line")
-    try:
-        if "dates" in opts:
-            dates = [parse_iso(d.strip()).isoformat() for d in opts["dates"].split(",") if d.strip()]
-        elif "from" in opts and "to" in opts:
-            dates = date_range(opts["from"], opts["to"])
-        else:
-            raise ValueError("expected --from and --to, or --dates")
-        return Backfill(layers, dates, [*inv.hydra_flags, *overrides],
-                        fail_fast=opts.get("fail_fast") == "true")
-    except ValueError as exc:
-        raise ConfigError("--from/--to/--dates/--layers", "a valid backfill range", str(exc),
-                          source="command line") from None
 
 
 def _exit_on_failure(code: int) -> None:

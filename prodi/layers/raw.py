@@ -27,7 +27,7 @@ def run_raw(ctx: LayerContext, name: str, spec: DatasetSpec) -> DatasetResult:
     files = list_landed(ctx.spark, source)
     if ctx.run_date is not None:
         files = [f for f in files if f.landed_date == ctx.run_date]
-    done = _ingested_files(ctx, target)
+    done = _ingested_files(ctx, target) if files else set()
     new = [f for f in files if f.path not in done]
     logger.info("raw/{}: {} landed file(s) in {}, {} already ingested, {} new", name, len(files),
                 source.path, len(files) - len(new), len(new))
