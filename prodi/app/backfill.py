@@ -95,7 +95,7 @@ class Backfill:
                 f"{total - done - 1} left after this")
 
     def record(self, layer: str, date: str, outcome: RunOutcome | None,
-               error: BaseException | None, skipped: str | None, started: float) -> None:
+               error: str | None, skipped: str | None, started: float) -> None:
         self.records[(layer, date)].stats = JobStats.of(outcome, error, skipped, started)
 
     def failed(self) -> list[JobRecord]:
@@ -184,7 +184,7 @@ class _Hooks:
                     f" (skipped: {self.skipped})" if self.skipped else "")
         return self.skipped
 
-    def after(self, outcome: RunOutcome | None, error: BaseException | None,
+    def after(self, outcome: RunOutcome | None, error: str | None,
               overrides: list[str]) -> None:
         layer, date = self._job(overrides)
         self.backfill.record(layer, date, outcome, error, self.skipped, self.started)

@@ -20,7 +20,8 @@ from prodi.observability.logging import configure_logging
 from prodi.secrets.vault import SecretVault
 
 CONFIG_PATH = "pkg://prodi.conf"
-OnOutcome = Callable[[RunOutcome | None, BaseException | None, list[str]], None]
+# (outcome, failure message with secrets masked, the job's overrides)
+OnOutcome = Callable[[RunOutcome | None, str | None, list[str]], None]
 BeforeJob = Callable[[list[str]], str | None]  # returns a reason to skip the job, or None
 
 
@@ -49,10 +50,11 @@ def run_hydra(args: list[str], prog: str = "prodi run-layer", on_job: OnOutcome 
             outcome = execute(loaded, vault=vault)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message + exit code
             failure = describe_failure(exc)
-            logger.error("{}", vault.redact(failure.message))
+            message = vault.redact(failure.message)
+            logger.error("{}", message)
             logger.debug("traceback:\n{}", vault.redact(failure.traceback))
             if on_job is not None:
-                on_job(None, exc, overrides)
+                on_job(None, message, overrides)
             if not multirun:
                 _print_traceback_on_databricks(vault.redact(failure.traceback))
                 raise SystemExit(failure.exit_code) from None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from prodi.app.failure import describe_failure
 from prodi.app.run import RunOutcome
 
 
@@ -18,13 +17,13 @@ class JobStats:
     error: str = ""
 
     @classmethod
-    def of(cls, outcome: RunOutcome | None, error: BaseException | None, skipped: str | None,
+    def of(cls, outcome: RunOutcome | None, error: str | None, skipped: str | None,
            started: float) -> JobStats:
         took = time.monotonic() - started
         if skipped:
             return cls("skipped", duration_s=took, error=skipped)
         if error is not None:
-            return cls("failed", duration_s=took, error=describe_failure(error).message)
+            return cls("failed", duration_s=took, error=error)
         results = outcome.results if outcome else []
         return cls("ok", sum(r.rows_read for r in results), sum(r.rows_written for r in results),
                    took)

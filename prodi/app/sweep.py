@@ -28,7 +28,7 @@ class SweepReport:
     def before(self, overrides: list[str]) -> None:
         self._started = time.monotonic()
 
-    def after(self, outcome: RunOutcome | None, error: BaseException | None,
+    def after(self, outcome: RunOutcome | None, error: str | None,
               overrides: list[str]) -> None:
         self.jobs.append(SweepJob(overrides, JobStats.of(outcome, error, None, self._started)))
 

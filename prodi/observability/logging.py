@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -30,36 +31,35 @@ class InterceptHandler(logging.Handler):
             level, record.getMessage())
 
 
-def _json_sink(stream: TextIO, redact: Redact) -> Callable[[Any], None]:
-    def write(message: Any) -> None:
-        r = message.record
+class _RedactingSink:
+    """A loguru sink that masks secrets in everything it writes, as text or as JSON lines."""
+
+    def __init__(self, stream: TextIO, redact: Redact, as_json: bool, owned: bool) -> None:
+        self.stream, self.redact, self.as_json, self.owned = stream, redact, as_json, owned
+
+    def write(self, message: Any) -> None:
+        text = self._json(message.record) if self.as_json else str(message)
+        self.stream.write(self.redact(text))
+        self.stream.flush()
+
+    def stop(self) -> None:
+        if self.owned:
+            self.stream.close()
+
+    @staticmethod
+    def _json(r: dict) -> str:
         payload = {
             "time": r["time"].isoformat(),
             "level": r["level"].name,
             "component": r["extra"].get("component", "prodi"),
-            "message": redact(r["message"]),
+            "message": r["message"],
             **{k: v for k, v in r["extra"].items() if k != "component"},
         }
         if r["exception"] is not None:
-            payload["exception"] = redact("".join(_format_exception(r["exception"])))
-        stream.write(redact(json.dumps(payload, default=str)) + "\n")
-        stream.flush()
-
-    return write
-
-
-def _format_exception(exc: Any) -> list[str]:
-    import traceback
-
-    return traceback.format_exception(exc.type, exc.value, exc.traceback)
-
-
-def _text_sink(stream: TextIO, redact: Redact) -> Callable[[Any], None]:
-    def write(message: Any) -> None:
-        stream.write(redact(str(message)))
-        stream.flush()
-
-    return write
+            exc = r["exception"]
+            payload["exception"] = "".join(
+                traceback.format_exception(exc.type, exc.value, exc.traceback))
+        return json.dumps(payload, default=str) + "\n"
 
 
 def configure_logging(level: str = "INFO", fmt: str = "text", file: str | None = None,
@@ -67,17 +67,16 @@ def configure_logging(level: str = "INFO", fmt: str = "text", file: str | None =
     """Install prodi's sinks (replacing any), route stdlib loggers in, mask secrets in every line."""
     redact = redact or (lambda text: text)
     stream = stream or sys.stderr
+    as_json = fmt == "json"
     logger.remove()
     logger.configure(extra={"component": "prodi"})
-    colorize = fmt == "text" and stream.isatty()
-    if fmt == "json":
-        logger.add(_json_sink(stream, redact), level=level, format="{message}")
-    else:
-        logger.add(_text_sink(stream, redact), level=level, format=_TEXT_FORMAT, colorize=colorize)
+    options = {"level": level, "format": "{message}" if as_json else _TEXT_FORMAT,
+               "diagnose": False}
+    logger.add(_RedactingSink(stream, redact, as_json, owned=False),
+               colorize=not as_json and stream.isatty(), **options)
     if file:
-        sink = _json_sink(open(file, "a", encoding="utf-8"), redact) if fmt == "json" else \
-            _text_sink(open(file, "a", encoding="utf-8"), redact)
-        logger.add(sink, level=level, format=_TEXT_FORMAT, colorize=False)
+        sink = _RedactingSink(open(file, "a", encoding="utf-8"), redact, as_json, owned=True)
+        logger.add(sink, colorize=False, **options)
     logging.basicConfig(handlers=[InterceptHandler()], level=logging.WARNING, force=True)
     for name in _ROUTED_LOGGERS:
         routed = logging.getLogger(name)
