@@ -11,6 +11,7 @@ from prodi.config.schema.pipeline import DatasetSpec, SilverSpec
 from prodi.io import delta_tables
 from prodi.layers.context import LayerContext
 from prodi.layers.dates import date_scope
+from prodi.layers.results import finish
 from prodi.layers.transforms import apply_steps
 from prodi.observability.summary import DatasetResult
 from prodi.quality.expectations import apply_expectations
@@ -47,8 +48,4 @@ def run_silver(ctx: LayerContext, name: str, spec: DatasetSpec) -> DatasetResult
         latest.unpersist()
     finally:
         conformed.unpersist()
-    result.rows_written = metrics.rows_written
-    result.rows_dropped = report.dropped
-    result.failed_rules, result.warned_rules = report.by_action("drop"), report.by_action("warn")
-    result.duration_s = time.monotonic() - started
-    return result
+    return finish(result, metrics, report, started)

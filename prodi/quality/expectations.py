@@ -48,21 +48,17 @@ def apply_expectations(df: DataFrame, rules: Sequence[ExpectationSpec], dataset:
     if not rules:
         return df, QualityReport()
     flags = [F.coalesce(F.expr(r.expr).cast("boolean"), F.lit(False)) for r in rules]
-    counts = df.select(*[F.sum(F.when(~flag, 1).otherwise(0)).alias(f"r{i}")
-                         for i, flag in enumerate(flags)]).collect()[0]
+    drop_flags = [flag for flag, r in zip(flags, rules, strict=True) if r.action == "drop"]
+    keep = F.lit(True)
+    for flag in drop_flags:
+        keep = keep & flag
+    failing = [F.sum(F.when(~flag, 1).otherwise(0)).alias(f"r{i}") for i, flag in enumerate(flags)]
+    counts = df.select(*failing, F.sum(F.when(~keep, 1).otherwise(0)).alias("dropped")).collect()[0]
     report = QualityReport(failed={r.name: int(counts[f"r{i}"] or 0) for i, r in enumerate(rules)},
-                           actions={r.name: r.action for r in rules})
+                           actions={r.name: r.action for r in rules},
+                           dropped=int(counts["dropped"] or 0))
     for i, rule in enumerate(rules):
         if rule.action == "fail" and report.failed[rule.name]:
             sample = [row.asDict() for row in df.filter(~flags[i]).limit(3).collect()]
             raise DataQualityError(dataset, rule, report.failed[rule.name], sample)
-    drop_flags = [flag for flag, r in zip(flags, rules, strict=True) if r.action == "drop"]
-    if not drop_flags:
-        return df, report
-    keep = drop_flags[0]
-    for flag in drop_flags[1:]:
-        keep = keep & flag
-    valid = df.filter(keep)
-    if any(report.failed[r.name] for r in rules if r.action == "drop"):
-        report.dropped = df.filter(~keep).count()
-    return valid, report
+    return (df.filter(keep) if drop_flags else df), report
