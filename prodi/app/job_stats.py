@@ -25,7 +25,7 @@ class JobStats:
         if error is not None:
             return cls("failed", duration_s=took, error=error)
         results = outcome.results if outcome else []
-        return cls("ok", sum(r.rows_read for r in results), sum(r.rows_written for r in results),
+        return cls("ok", sum(r.rows_read or 0 for r in results), sum(r.rows_written for r in results),
                    took)
 
     def cells(self) -> list[str]:

@@ -61,15 +61,16 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
     for result in run_layer(ctx, layer_domain(app)):
         outcome.results.append(result)
         log.info("{}/{}: read {} wrote {} dropped {} {}({:.1f}s) -> {}", result.layer,
-                 result.dataset, result.rows_read, result.rows_written, result.rows_dropped,
+                 result.dataset, "-" if result.rows_read is None else result.rows_read,
+                 result.rows_written, result.rows_dropped,
                  f"duplicates {result.duplicates_removed} " if result.duplicates_removed else "",
                  result.duration_s, result.target)
         for rule, count in result.failed_rules.items():
-            log.warning("{}/{}: dropped {} row(s) failing {}", result.layer, result.dataset,
-                        count, rule)
+            log.warning("{}/{}: dropped {} row(s) failing {}; e.g. {}", result.layer,
+                        result.dataset, count, rule, result.samples.get(rule, []))
         for rule, count in result.warned_rules.items():
-            log.warning("{}/{}: {} row(s) fail {} (warn only, kept)", result.layer,
-                        result.dataset, count, rule)
+            log.warning("{}/{}: {} row(s) fail {} (warn only, kept); e.g. {}", result.layer,
+                        result.dataset, count, rule, result.samples.get(rule, []))
     outcome.duration_s = time.monotonic() - started
     log.info("layer {} done in {:.1f}s\n{}", app.layer.name, outcome.duration_s,
              render_results(outcome.results))

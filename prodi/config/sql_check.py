@@ -33,3 +33,9 @@ def referenced_tables(query: str) -> set[str]:
     tree = sqlglot.parse_one(query, read="spark")
     ctes = {c.alias_or_name for c in tree.find_all(sqlglot.exp.CTE)}
     return {t.name for t in tree.find_all(sqlglot.exp.Table) if t.name not in ctes}
+
+
+def referenced_columns(expression: str) -> set[str]:
+    """The unqualified column names a column expression reads."""
+    tree = sqlglot.parse_one(f"SELECT {expression}", read="spark")
+    return {c.name for c in tree.find_all(sqlglot.exp.Column) if not c.table}

@@ -6,9 +6,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import sqlglot
-from sqlglot import exp
-
 from prodi.config.errors import ConfigError
 from prodi.config.run_dates import normalize_run_date
 from prodi.config.schema.app import AppConfig
@@ -23,7 +20,7 @@ from prodi.config.schema.steps import (
     RenameStep,
     StepSpec,
 )
-from prodi.config.sql_check import referenced_tables, sql_problem
+from prodi.config.sql_check import referenced_columns, referenced_tables, sql_problem
 from prodi.secrets.references import MalformedSecretReference, find_references
 from prodi.secrets.registry import validate_specs
 
@@ -143,16 +140,11 @@ def _unknown_column(path: str, col: str, known: Iterable[str]) -> ConfigError:
     return ConfigError(path, f"a column of the dataset ({', '.join(known)})", repr(col))
 
 
-def _referenced_columns(expression: str) -> set[str]:
-    tree = sqlglot.parse_one(f"SELECT {expression}", read="spark")
-    return {c.name for c in tree.find_all(exp.Column) if not c.table}
-
-
 def _expr_errors(path: str, expression: str, columns: list[str]) -> list[ConfigError]:
     problem = sql_problem(expression, expression=True)
     if problem:
         return [ConfigError(path, "a Spark SQL expression", f"{expression!r}: {problem}")]
-    return [_unknown_column(path, c, columns) for c in sorted(_referenced_columns(expression))
+    return [_unknown_column(path, c, columns) for c in sorted(referenced_columns(expression))
             if c not in columns]
 
 

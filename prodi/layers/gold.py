@@ -52,5 +52,5 @@ def _run_mart(ctx: LayerContext, name: str, views: list[str]) -> DatasetResult:
     metrics = delta_tables.overwrite(df, target, ctx.commit_note(), mart.partition_by)
     delta_tables.read(ctx.spark, target).createOrReplaceTempView(name)
     logger.debug("gold/{} written to {}", name, target)
-    return DatasetResult("gold", name, target, rows_written=metrics.rows_written,
+    return DatasetResult("gold", name, target, rows_read=None, rows_written=metrics.rows_written,
                          duration_s=time.monotonic() - started)

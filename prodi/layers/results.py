@@ -15,5 +15,6 @@ def finish(result: DatasetResult, metrics: WriteMetrics, report: QualityReport,
     result.rows_written = metrics.rows_written
     result.rows_dropped = report.dropped
     result.failed_rules, result.warned_rules = report.by_action("drop"), report.by_action("warn")
+    result.samples = report.samples
     result.duration_s = time.monotonic() - started
     return result

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from prodi.config.schema.pipeline import ExpectationSpec
+from prodi.config.sql_check import referenced_columns
+
+SAMPLE_ROWS = 3
+
+
+def _sample(df: DataFrame, flag: Column, rule: ExpectationSpec) -> list[dict]:
+    columns = [c for c in ("_source_file", *sorted(referenced_columns(rule.expr)))
+               if c in df.columns]
+    return [row.asDict() for row in df.filter(~flag).select(*columns).limit(SAMPLE_ROWS).collect()]
 
 
 class DataQualityError(Exception):
@@ -29,10 +38,13 @@ class QualityReport:
     failed: dict[str, int] = field(default_factory=dict)
     actions: dict[str, str] = field(default_factory=dict)
     dropped: int = 0
+    # Up to SAMPLE_ROWS failing rows per rule: the file they came from and the columns the
+    # rule reads, so a user can find the bad rows without dumping whole records into logs.
+    samples: dict[str, list[dict]] = field(default_factory=dict)
 
     def merge(self, other: QualityReport) -> QualityReport:
         return QualityReport({**self.failed, **other.failed}, {**self.actions, **other.actions},
-                             self.dropped + other.dropped)
+                             self.dropped + other.dropped, {**self.samples, **other.samples})
 
     def by_action(self, action: str) -> dict[str, int]:
         return {r: n for r, n in self.failed.items() if self.actions[r] == action and n}
@@ -58,7 +70,9 @@ def apply_expectations(df: DataFrame, rules: Sequence[ExpectationSpec], dataset:
                            actions={r.name: r.action for r in rules},
                            dropped=int(counts["dropped"] or 0))
     for i, rule in enumerate(rules):
+        if report.failed[rule.name]:
+            report.samples[rule.name] = _sample(df, flags[i], rule)
         if rule.action == "fail" and report.failed[rule.name]:
-            sample = [row.asDict() for row in df.filter(~flags[i]).limit(3).collect()]
-            raise DataQualityError(dataset, rule, report.failed[rule.name], sample)
+            raise DataQualityError(dataset, rule, report.failed[rule.name],
+                                   report.samples[rule.name])
     return (df.filter(keep) if drop_flags else df), report

@@ -27,6 +27,9 @@ def test_drop_and_warn_are_counted_per_rule_and_null_fails(spark_session):
     assert report.failed == {"positive": 2, "known": 2, "small": 2}
     assert report.dropped == 3  # the null row breaks two rules but is dropped once
     assert report.by_action("warn") == {"small": 2}
+    # samples show only the columns a rule reads, so logs say which rows without whole records
+    assert sorted(r["amount"] for r in report.samples["positive"] if r["amount"] is not None) == [-2]
+    assert set(report.samples["known"][0]) == {"currency"}
 
 
 def test_fail_raises_with_rule_and_count(spark_session):
