@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +36,8 @@ class Composer:
 
     def compose(self, overrides: list[str]) -> DictConfig:
         """The composed config for these overrides, with `hydra.runtime.choices` kept."""
-        extra = [f"hydra.searchpath=[file://{self.config_dir}]"] if self.config_dir else []
+        extra = ([f"hydra.searchpath=[file://{os.path.abspath(self.config_dir)}]"]
+                 if self.config_dir else [])
         try:
             return compose(CONFIG_NAME, overrides=[*overrides, *extra], return_hydra_config=True)
         except MissingConfigException as exc:
