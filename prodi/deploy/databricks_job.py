@@ -14,7 +14,7 @@ from prodi.config.compose import composer
 from prodi.config.errors import ConfigError, ConfigErrors
 from prodi.config.load import LoadedConfig, load
 from prodi.config.schema.app import LAYER_ORDER
-from prodi.deploy.notifications import FailureNotifications, from_tree
+from prodi.deploy.notifications import FailureNotifications, from_config
 from prodi.deploy.parameters import DEFAULT_CONFIG_ROOT, DIALECTS, task_parameters
 from prodi.deploy.wheel import (
     DISTRIBUTION,
@@ -109,7 +109,7 @@ def build_job(request: JobRequest, loaded: LoadedConfig | None = None) -> dict[s
                           source="command line")
     loaded = loaded if loaded is not None else load_target(request.cloud, request.env)
     wheel = check_wheel_location(request.wheel or default_wheel_location())
-    notify = request.notify.merged(from_tree(loaded.tree))
+    notify = request.notify.merged(from_config(loaded.app.env.databricks.on_failure))
     job: dict[str, Any] = {
         "name": request.job_name,
         "tags": {"app": "prodi", "cloud": request.cloud, "env": request.env},

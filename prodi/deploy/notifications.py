@@ -7,18 +7,17 @@ They come from the command line and, when the env config has it, from the option
         emails: [data-oncall@example.com]
         webhooks: [<notification destination id>]
 
-of `conf/env/<env>.yaml` (read from the resolved tree as `env.databricks.on_failure`).
+of `conf/env/<env>.yaml` (`env.databricks.on_failure` of the typed config).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from prodi.config.errors import ConfigError, describe
-
-CONFIG_PATH = ("env", "databricks", "on_failure")
+from prodi.config.errors import ConfigError
+from prodi.config.schema.app import FailureNotificationsSpec
 
 
 @dataclass(frozen=True)
@@ -57,29 +56,9 @@ def from_flags(emails: Iterable[str], webhooks: Iterable[str]) -> FailureNotific
     return FailureNotifications(_unique(emails), _unique(webhooks))
 
 
-def from_tree(tree: Mapping[str, Any]) -> FailureNotifications:
-    """Recipients from the optional `env.databricks.on_failure` section (none when absent)."""
-    node: Any = tree
-    for key in CONFIG_PATH:
-        if not isinstance(node, Mapping) or node.get(key) is None:
-            return FailureNotifications()
-        node = node[key]
-    path = ".".join(CONFIG_PATH)
-    if not isinstance(node, Mapping):
-        raise ConfigError(path, "a mapping with `emails` and/or `webhooks`", describe(node))
-    unknown = sorted(set(node) - {"emails", "webhooks"})
-    if unknown:
-        raise ConfigError(f"{path}.{unknown[0]}", "a known key (emails, webhooks)", "unknown key")
-    return FailureNotifications(_strings(node.get("emails"), f"{path}.emails"),
-                                _strings(node.get("webhooks"), f"{path}.webhooks"))
-
-
-def _strings(value: Any, path: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(path, "a list of strings", describe(value))
-    return _unique(value)
+def from_config(spec: FailureNotificationsSpec) -> FailureNotifications:
+    """Recipients from the env's `databricks.on_failure` section (validated by the schema)."""
+    return FailureNotifications(_unique(spec.emails), _unique(spec.webhooks))
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

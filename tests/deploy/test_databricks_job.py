@@ -11,8 +11,11 @@ import yaml
 from databricks.sdk.service.jobs import JobSettings
 
 from prodi.cli.databricks import databricks_main
+from prodi.config.compose import composer
+from prodi.config.load import load
+from prodi.config.schema.app import FailureNotificationsSpec
 from prodi.deploy.bundle import WHEEL_BUILD
-from prodi.deploy.notifications import FailureNotifications, from_tree
+from prodi.deploy.notifications import FailureNotifications, from_config
 from prodi.deploy.parameters import DIALECTS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -107,14 +110,23 @@ def test_options_reach_the_job(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_notifications_from_config_merge_with_flags() -> None:
-    tree = {"env": {"databricks": {"on_failure": {"emails": ["a@x.io"], "webhooks": ["w1"]}}}}
+    spec = FailureNotificationsSpec(emails=("a@x.io",), webhooks=("w1",))
     flags = FailureNotifications(emails=("b@x.io", "a@x.io"))
-    merged = flags.merged(from_tree(tree))
+    merged = flags.merged(from_config(spec))
     assert merged.job_settings() == {
         "email_notifications": {"on_failure": ["b@x.io", "a@x.io"]},
         "webhook_notifications": {"on_failure": [{"id": "w1"}]},
     }
-    assert from_tree({"env": {"name": "prod"}}).job_settings() == {}
+    assert from_config(FailureNotificationsSpec()).job_settings() == {}
+
+
+def test_notifications_come_from_the_typed_env_config() -> None:
+    overrides = ["layer=raw", "cloud=aws", "env=prod",
+                 "env.databricks.on_failure.emails=[oncall@example.com]"]
+    with composer() as c:
+        loaded = load(c.compose(overrides), overrides, environ={})
+    assert from_config(loaded.app.env.databricks.on_failure).job_settings() == {
+        "email_notifications": {"on_failure": ["oncall@example.com"]}}
 
 
 @pytest.mark.parametrize(("args", "names"), [
