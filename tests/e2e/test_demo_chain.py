@@ -54,23 +54,20 @@ def _gold(spark: SparkSession, lakehouse: Path, name: str) -> DataFrame:
     return spark.read.format("delta").load(str(lakehouse / "gold" / name))
 
 
-def test_daily_revenue_matches_independent_computation(spark_session, demo_lakehouse):
-    schema = T.StructType([
-        T.StructField("order_date", T.DateType()), T.StructField("currency", T.StringType()),
-        T.StructField("orders", T.LongType()), T.StructField("revenue", T.DecimalType(14, 2))])
-    expected = spark_session.createDataFrame(
-        expected_demo.daily_revenue(demo_lakehouse / "landing"), schema)
-    assert_df_equality(_gold(spark_session, demo_lakehouse, "daily_revenue"), expected,
-                       ignore_row_order=True, ignore_nullable=True)
+MART_SCHEMAS = {
+    "daily_revenue": ("order_date", T.DateType(), expected_demo.daily_revenue),
+    "revenue_by_country": ("country", T.StringType(), expected_demo.revenue_by_country),
+}
 
 
-def test_revenue_by_country_matches_independent_computation(spark_session, demo_lakehouse):
+@pytest.mark.parametrize("mart", sorted(MART_SCHEMAS))
+def test_gold_mart_matches_independent_computation(spark_session, demo_lakehouse, mart):
+    first, first_type, compute = MART_SCHEMAS[mart]
     schema = T.StructType([
-        T.StructField("country", T.StringType()), T.StructField("currency", T.StringType()),
+        T.StructField(first, first_type), T.StructField("currency", T.StringType()),
         T.StructField("orders", T.LongType()), T.StructField("revenue", T.DecimalType(14, 2))])
-    expected = spark_session.createDataFrame(
-        expected_demo.revenue_by_country(demo_lakehouse / "landing"), schema)
-    assert_df_equality(_gold(spark_session, demo_lakehouse, "revenue_by_country"), expected,
+    expected = spark_session.createDataFrame(compute(demo_lakehouse / "landing"), schema)
+    assert_df_equality(_gold(spark_session, demo_lakehouse, mart), expected,
                        ignore_row_order=True, ignore_nullable=True)
 
 

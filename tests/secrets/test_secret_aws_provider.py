@@ -101,4 +101,4 @@ def test_unreachable_endpoint_is_a_provider_error(monkeypatch: pytest.MonkeyPatc
 def test_constructing_contacts_nothing() -> None:
     # No server behind this endpoint, and no client is created until the first lookup.
     provider = AwsSecretsManagerProvider(region=REGION, endpoint_url="http://127.0.0.1:9")
-    assert provider._client is None
+    assert not provider._client.created

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any, ClassVar
 
 from prodi.secrets.errors import SecretProviderError
 from prodi.secrets.extras import import_extra
-from prodi.secrets.providers.base import Option
+from prodi.secrets.providers.base import LazyClient, Option
 from prodi.secrets.providers.failures import describe_failure
 
 NOT_FOUND_CODE = "ResourceNotFoundException"
@@ -33,8 +32,7 @@ class AwsSecretsManagerProvider:
         self.prefix = prefix
         self.endpoint_url = endpoint_url
         self.name = f"aws:{region}" if region else "aws"
-        self._lock = threading.Lock()
-        self._client: Any = None
+        self._client = LazyClient(self.name, "a Secrets Manager client", self._make_client)
 
     def secret_id(self, scope: str, key: str) -> str:
         """The Secrets Manager secret id for `scope/key`."""
@@ -44,24 +42,15 @@ class AwsSecretsManagerProvider:
         """The secret id looked at."""
         return f"aws secretsmanager {self.secret_id(scope, key)!r}"
 
-    def _secretsmanager(self) -> Any:
-        """The boto3 client, created on first use (creating it contacts nothing)."""
-        with self._lock:
-            if self._client is not None:
-                return self._client
-            boto3 = import_extra("boto3", extra="aws", package="boto3")
-            try:
-                session = boto3.session.Session(region_name=self.region)
-                self._client = session.client("secretsmanager", endpoint_url=self.endpoint_url)
-            except Exception as exc:  # NoRegionError, bad endpoint
-                failure = f"cannot create a Secrets Manager client: {describe_failure(exc)}"
-            else:
-                return self._client
-        raise SecretProviderError(self.name, None, failure)
+    def _make_client(self) -> Any:
+        """The boto3 client (creating it contacts nothing; NoRegionError or a bad endpoint fail)."""
+        boto3 = import_extra("boto3", extra="aws", package="boto3")
+        session = boto3.session.Session(region_name=self.region)
+        return session.client("secretsmanager", endpoint_url=self.endpoint_url)
 
     def get(self, scope: str, key: str) -> str | None:
         """The secret's SecretString (or UTF-8 SecretBinary); None when no such secret."""
-        client = self._secretsmanager()
+        client = self._client.get()
         try:
             response = client.get_secret_value(SecretId=self.secret_id(scope, key))
         except Exception as exc:  # botocore ClientError, credentials and connection errors

@@ -7,12 +7,11 @@ Key Vault secret names allow only letters, digits and `-`, so `scope/key` is sto
 from __future__ import annotations
 
 import re
-import threading
 from typing import Any, ClassVar
 
 from prodi.secrets.errors import SecretProviderError
 from prodi.secrets.extras import import_extra
-from prodi.secrets.providers.base import Option
+from prodi.secrets.providers.base import LazyClient, Option
 from prodi.secrets.providers.failures import describe_failure
 
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9-]")
@@ -49,32 +48,22 @@ class AzureKeyVaultProvider:
         self._credential = credential
         self._transport = transport
         self.name = f"azure:{vault_url}"
-        self._lock = threading.Lock()
-        self._client: Any = None
+        self._client = LazyClient(self.name, "a Key Vault client", self._make_client)
 
     def where(self, scope: str, key: str) -> str:
         """The vault and secret name looked at."""
         return f"azure key vault {self.vault_url} secret {key_vault_name(scope, key)!r}"
 
-    def _secret_client(self) -> Any:
-        """The SecretClient, created on first use (creating it contacts nothing)."""
-        with self._lock:
-            if self._client is not None:
-                return self._client
-            secrets = import_extra(
-                "azure.keyvault.secrets", extra="azure", package="azure-keyvault-secrets"
-            )
-            credential = self._credential
-            if credential is None:
-                credential = self._default_credential()
-            extra = {"transport": self._transport} if self._transport is not None else {}
-            try:
-                self._client = secrets.SecretClient(self.vault_url, credential, **extra)
-            except Exception as exc:  # bad vault URL, credential misconfiguration
-                failure = f"cannot create a Key Vault client: {describe_failure(exc)}"
-            else:
-                return self._client
-        raise SecretProviderError(self.name, None, failure)
+    def _make_client(self) -> Any:
+        """The SecretClient (creating it contacts nothing; a bad URL or credential fails)."""
+        secrets = import_extra(
+            "azure.keyvault.secrets", extra="azure", package="azure-keyvault-secrets"
+        )
+        credential = self._credential
+        if credential is None:
+            credential = self._default_credential()
+        extra = {"transport": self._transport} if self._transport is not None else {}
+        return secrets.SecretClient(self.vault_url, credential, **extra)
 
     def _default_credential(self) -> Any:
         """DefaultAzureCredential (managed identity, env, `az login`); contacts nothing yet."""
@@ -88,7 +77,7 @@ class AzureKeyVaultProvider:
 
     def get(self, scope: str, key: str) -> str | None:
         """The secret's current value; None when the vault has no such secret."""
-        client = self._secret_client()
+        client = self._client.get()
         exceptions = import_extra("azure.core.exceptions", extra="azure", package="azure-core")
         try:
             secret = client.get_secret(key_vault_name(scope, key))

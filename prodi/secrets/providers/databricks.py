@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import threading
 from typing import Any, ClassVar
 
 from prodi.secrets.errors import SecretProviderError
 from prodi.secrets.extras import import_extra
-from prodi.secrets.providers.base import Option
+from prodi.secrets.providers.base import LazyClient, Option
 from prodi.secrets.providers.failures import describe_failure
 
 NOT_FOUND_CODES = frozenset({"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"})
@@ -42,8 +41,7 @@ class DatabricksProvider:
             k: v for k, v in (("host", host), ("token", token), ("profile", profile)) if v
         }
         self.name = "databricks:dbutils" if dbutils is not None else "databricks"
-        self._lock = threading.Lock()
-        self._client: Any = None
+        self._client = LazyClient(self.name, "a WorkspaceClient", self._make_client)
 
     def where(self, scope: str, key: str) -> str:
         """The secret scope and key looked at."""
@@ -66,22 +64,13 @@ class DatabricksProvider:
             failure = describe_failure(exc)
         raise SecretProviderError(self.name, None, failure)
 
-    def _workspace(self) -> Any:
-        """The WorkspaceClient, created on first use (creating it contacts the host)."""
-        with self._lock:
-            if self._client is not None:
-                return self._client
-            sdk = import_extra("databricks.sdk", extra="databricks", package="databricks-sdk")
-            try:
-                self._client = sdk.WorkspaceClient(**self._settings)
-            except Exception as exc:  # no usable auth configuration, bad host
-                failure = f"cannot create a WorkspaceClient: {describe_failure(exc)}"
-            else:
-                return self._client
-        raise SecretProviderError(self.name, None, failure)
+    def _make_client(self) -> Any:
+        """The WorkspaceClient (creating it contacts the host; bad auth or host fail)."""
+        sdk = import_extra("databricks.sdk", extra="databricks", package="databricks-sdk")
+        return sdk.WorkspaceClient(**self._settings)
 
     def _get_with_sdk(self, scope: str, key: str) -> str | None:
-        client = self._workspace()
+        client = self._client.get()
         errors = import_extra("databricks.sdk.errors", extra="databricks", package="databricks-sdk")
         try:
             response = client.secrets.get_secret(scope, key)

@@ -7,12 +7,11 @@ with every other character (`.`) turned into `_`; the `latest` version is read.
 from __future__ import annotations
 
 import re
-import threading
 from typing import Any, ClassVar
 
 from prodi.secrets.errors import SecretProviderError
 from prodi.secrets.extras import import_extra
-from prodi.secrets.providers.base import Option
+from prodi.secrets.providers.base import LazyClient, Option
 from prodi.secrets.providers.failures import describe_failure
 
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]")
@@ -44,7 +43,6 @@ class GcpSecretManagerProvider:
         client_options: Any = None,
     ) -> None:
         self.project = project
-        self._client = client
         self._client_kwargs = {
             k: v
             for k, v in (
@@ -55,7 +53,7 @@ class GcpSecretManagerProvider:
             if v is not None
         }
         self.name = f"gcp:{project}"
-        self._lock = threading.Lock()
+        self._client = LazyClient(self.name, "a Secret Manager client", self._make_client, client)
 
     def version_name(self, scope: str, key: str) -> str:
         """The resource name of the secret's latest version."""
@@ -65,25 +63,16 @@ class GcpSecretManagerProvider:
         """The secret version looked at."""
         return f"gcp secret manager {self.version_name(scope, key)!r}"
 
-    def _secret_manager(self) -> Any:
-        """The SecretManagerServiceClient, created on first use (creating it contacts nothing)."""
-        with self._lock:
-            if self._client is not None:
-                return self._client
-            module = import_extra(
-                "google.cloud.secretmanager", extra="gcp", package="google-cloud-secret-manager"
-            )
-            try:
-                self._client = module.SecretManagerServiceClient(**self._client_kwargs)
-            except Exception as exc:  # DefaultCredentialsError, bad client options
-                failure = f"cannot create a Secret Manager client: {describe_failure(exc)}"
-            else:
-                return self._client
-        raise SecretProviderError(self.name, None, failure)
+    def _make_client(self) -> Any:
+        """The SecretManagerServiceClient (creating it contacts nothing)."""
+        module = import_extra(
+            "google.cloud.secretmanager", extra="gcp", package="google-cloud-secret-manager"
+        )
+        return module.SecretManagerServiceClient(**self._client_kwargs)
 
     def get(self, scope: str, key: str) -> str | None:
         """The latest version's payload as UTF-8; None when no such secret (or no version)."""
-        client = self._secret_manager()
+        client = self._client.get()
         exceptions = import_extra(
             "google.api_core.exceptions", extra="gcp", package="google-cloud-secret-manager"
         )
