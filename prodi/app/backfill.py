@@ -2,8 +2,8 @@
 
 Layer by layer: every date of the first layer, then every date of the next. Each layer's dates
 are independent partitions, so a failing date only holds back that date in later layers, and
-within a layer dates run in order (silver's MERGE sees versions in the order they landed). Gold
-is rebuilt whole from silver, so it runs once, after the dated layers.
+within a layer dates run in order (silver's MERGE sees versions in the order they landed).
+Undated layers (gold) are rebuilt whole, so they run once, after the dated layers.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ from prodi.app.failure import RUN_EXIT
 from prodi.app.hydra_app import run_hydra
 from prodi.app.job_stats import STATS_HEADER, JobStats
 from prodi.app.run import RunOutcome
-from prodi.config.errors import ConfigError
-from prodi.config.run_dates import date_range, parse_iso
-from prodi.config.schema.app import LAYER_ORDER
-from prodi.observability.summary import render_table
-
-DATED_LAYERS = ("raw", "bronze", "silver")
+from prodi.model.errors import ConfigError
+from prodi.model.run_dates import date_range, parse_iso
+from prodi.model.schema.layer import LayerCatalog
+from prodi.observability.tables import render_table
 
 
 @dataclass
@@ -40,26 +38,33 @@ class Backfill:
 
     layers: list[str]
     dates: list[str]
+    catalog: LayerCatalog
     overrides: list[str] = field(default_factory=list)
     hydra_flags: list[str] = field(default_factory=list)
     fail_fast: bool = False
     records: dict[tuple[str, str], JobRecord] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        unknown = [x for x in self.layers if x not in LAYER_ORDER]
+        order = self.catalog.names()
+        unknown = [x for x in self.layers if x not in order]
         if unknown:
-            raise ValueError(f"unknown layer(s) {unknown}; expected some of {', '.join(LAYER_ORDER)}")
-        self.layers = [x for x in LAYER_ORDER if x in self.layers]  # dependency order
+            raise ValueError(f"unknown layer(s) {unknown}; expected some of {', '.join(order)}")
+        self.layers = [x for x in order if x in self.layers]  # dependency order
         for layer in self.dated_layers:
             for date in self.dates:
                 self.records[(layer, date)] = JobRecord(layer, date)
-        if "gold" in self.layers:
-            self.records[("gold", self.dates[-1])] = JobRecord("gold", self.dates[-1])
+        for layer in self.undated_layers:
+            self.records[(layer, self.dates[-1])] = JobRecord(layer, self.dates[-1])
         self._started = 0.0
 
     @property
     def dated_layers(self) -> list[str]:
-        return [x for x in self.layers if x in DATED_LAYERS]
+        return [x for x in self.layers if self.catalog.get(x).dated]
+
+    @property
+    def undated_layers(self) -> list[str]:
+        """Layers rebuilt whole: they run once, for the last date, after the dated ones."""
+        return [x for x in self.layers if not self.catalog.get(x).dated]
 
     def job_overrides(self) -> list[str]:
         """Overrides describing every job (as sweeps), for validating them all up front."""
@@ -71,9 +76,9 @@ class Backfill:
         sweeps = [f"layer={','.join(self.dated_layers)}", f"run.date={','.join(self.dates)}"]
         return ["-m", *self.hydra_flags, *sweeps, *self.overrides]
 
-    def gold_args(self) -> list[str]:
-        return ["-m", *self.hydra_flags, "layer=gold", f"run.date={self.dates[-1]}",
-                *self.overrides]
+    def undated_args(self) -> list[str]:
+        return ["-m", *self.hydra_flags, f"layer={','.join(self.undated_layers)}",
+                f"run.date={self.dates[-1]}", *self.overrides]
 
     def skip_reason(self, layer: str, date: str) -> str | None:
         """Why a job must not run: an earlier failure with fail-fast, or a failed upstream date."""
@@ -81,7 +86,7 @@ class Backfill:
             return "fail-fast after an earlier failure"
         upstream = self.layers[: self.layers.index(layer)]
         for up in upstream:
-            dates = self.dates if layer == "gold" else [date]
+            dates = [date] if self.catalog.get(layer).dated else self.dates
             bad = [d for d in dates if self.records.get((up, d), JobRecord(up, d)).stats.status
                    in ("failed", "skipped")]
             if bad:
@@ -110,9 +115,10 @@ class Backfill:
         bad = self.failed()
         if not bad:
             return None
-        first_layer = min(LAYER_ORDER.index(r.layer) for r in bad)
-        layers = [x for x in self.layers if LAYER_ORDER.index(x) >= first_layer]
-        dates = sorted({r.date for r in bad if r.layer != "gold"}) or [self.dates[-1]]
+        order = self.catalog.names()
+        first_layer = min(order.index(r.layer) for r in bad)
+        layers = [x for x in self.layers if order.index(x) >= first_layer]
+        dates = sorted({r.date for r in bad if self.catalog.get(r.layer).dated}) or [self.dates[-1]]
         args = ["prodi", "backfill", "--layers", ",".join(layers), "--dates", ",".join(dates),
                 *self.hydra_flags, *self.overrides]
         if self.fail_fast:
@@ -126,8 +132,8 @@ def run_backfill(backfill: Backfill) -> int:
     if backfill.dated_layers:
         run_hydra(backfill.hydra_args(), prog="prodi backfill", before_job=hooks.before,
                   on_job=hooks.after)
-    if "gold" in backfill.layers:
-        run_hydra(backfill.gold_args(), prog="prodi backfill", before_job=hooks.before,
+    if backfill.undated_layers:
+        run_hydra(backfill.undated_args(), prog="prodi backfill", before_job=hooks.before,
                   on_job=hooks.after)
     sys.stdout.write(backfill.summary() + "\n")
     resume = backfill.resume_command()
@@ -140,8 +146,8 @@ def run_backfill(backfill: Backfill) -> int:
     return 0
 
 
-def plan_backfill(options: dict[str, str], overrides: list[str], hydra_flags: list[str]
-                  ) -> Backfill:
+def plan_backfill(options: dict[str, str], overrides: list[str], hydra_flags: list[str],
+                  catalog: LayerCatalog) -> Backfill:
     """The Backfill of `--layers/--from/--to/--dates/--fail-fast` (or `layer=X`) plus overrides."""
     layers = [x.strip() for x in options.get("layers", "").split(",") if x.strip()]
     layers += [o.split("=", 1)[1] for o in overrides if o.startswith("layer=")]
@@ -157,7 +163,7 @@ def plan_backfill(options: dict[str, str], overrides: list[str], hydra_flags: li
             dates = date_range(options["from"], options["to"])
         else:
             raise ValueError("expected --from and --to, or --dates")
-        return Backfill(layers, dates, rest, hydra_flags, options.get("fail_fast") == "true")
+        return Backfill(layers, dates, catalog, rest, hydra_flags, options.get("fail_fast") == "true")
     except ValueError as exc:
         raise ConfigError("--from/--to/--dates/--layers", "a valid backfill range", str(exc),
                           source="command line") from None

@@ -6,7 +6,7 @@ import re
 import traceback
 from dataclasses import dataclass
 
-from prodi.config.errors import ConfigError, ConfigErrors
+from prodi.model.errors import ConfigError, ConfigErrors
 
 CONFIG_EXIT = 2
 RUN_EXIT = 1

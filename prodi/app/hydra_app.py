@@ -14,9 +14,9 @@ from omegaconf import DictConfig
 from prodi.app.failure import describe_failure
 from prodi.app.run import RunOutcome, execute
 from prodi.config.load import load
-from prodi.config.platform import default_hydra_dir, log_stream, on_databricks
 from prodi.config.resolvers import register_resolvers
 from prodi.observability.logging import configure_logging
+from prodi.runtime.platform import default_hydra_dir, log_stream, on_databricks
 from prodi.secrets.vault import SecretVault
 
 CONFIG_PATH = "pkg://prodi.conf"

@@ -9,8 +9,8 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import HydraException
 
 from prodi.config.compose import composer
-from prodi.config.errors import ConfigError, ConfigErrors
 from prodi.config.load import LoadedConfig, load
+from prodi.model.errors import ConfigError, ConfigErrors
 
 MAX_SWEEP_JOBS = 10_000
 

@@ -11,7 +11,7 @@ from prodi.app.failure import RUN_EXIT
 from prodi.app.hydra_app import run_hydra
 from prodi.app.job_stats import STATS_HEADER, JobStats
 from prodi.app.run import RunOutcome
-from prodi.observability.summary import render_table
+from prodi.observability.tables import render_table
 
 
 @dataclass

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prodi.config.compose import composer
-from prodi.config.errors import ConfigError, ConfigErrors
+from prodi.config.layers import layer_catalog
 from prodi.config.load import load
-from prodi.config.schema.app import LAYER_ORDER
-from prodi.observability.summary import render_table
+from prodi.model.errors import ConfigError, ConfigErrors
+from prodi.observability.tables import render_table
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def validate_all(layers: list[str] | None, clouds: list[str] | None, envs: list[
     """Validate each combination; a failing one doesn't stop the others."""
     results = []
     with composer(config_dir) as c:
-        for layer in layers or list(LAYER_ORDER):
+        for layer in layers or layer_catalog([config_dir] if config_dir else []).names():
             for cloud in clouds or group_options("cloud"):
                 for env in envs or group_options("env"):
                     overrides = [f"layer={layer}", f"cloud={cloud}", f"env={env}", *extra]

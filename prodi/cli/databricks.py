@@ -14,11 +14,11 @@ import json
 import sys
 from pathlib import Path
 
-from prodi.config.errors import ConfigError, ConfigErrors
 from prodi.deploy.bundle import write_bundle
 from prodi.deploy.databricks_job import JobRequest, build_job
 from prodi.deploy.notifications import from_flags
 from prodi.deploy.parameters import DEFAULT_CONFIG_ROOT, DIALECTS, check_config_root
+from prodi.model.errors import ConfigError, ConfigErrors
 
 EXIT_USAGE = 2
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prodi.config.errors import ConfigError
+from prodi.config.layers import layer_catalog
 from prodi.config.legacy import read_legacy_file
-from prodi.config.schema.app import LAYER_ORDER
+from prodi.model.errors import ConfigError
+from prodi.model.words import parse_bool_word
 
 # Hydra's own flags, with whether they take a value.
 HYDRA_FLAGS = {
@@ -33,8 +34,6 @@ VALUE_FLAGS = {
 # Date-range backfills, from the shell or as Databricks task parameters.
 BACKFILL_FLAGS = {"--from": "from", "--to": "to", "--dates": "dates", "--layers": "layers",
                   "--fail-fast": "fail_fast"}
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 
 
 @dataclass
@@ -92,9 +91,9 @@ def translate(argv: list[str]) -> Invocation:
                 value, i = _flag_value(tokens, i, name, inline if eq else None)
                 inv.backfill[BACKFILL_FLAGS[name]] = value
         elif token.startswith("-") and name == "--dry-run":
-            if eq and inline.lower() not in _TRUE | _FALSE:
+            flag = parse_bool_word(inline) if eq else True
+            if flag is None:
                 raise _bad("--dry-run", "no value, or one of true/false/1/0/yes/no/on/off", repr(inline))
-            flag = (inline.lower() in _TRUE) if eq else True
             explicit["dry_run"] = str(flag).lower()
             inv.overrides.append(f"dry_run={str(flag).lower()}")
             i += 1
@@ -118,8 +117,9 @@ def translate(argv: list[str]) -> Invocation:
             raise _bad(name, "a known option (--layer, --config/-c, --env, --cloud, --dry-run, "
                        "--run-date, --datasets, --plan-format, or a Hydra flag)", repr(token))
         elif "=" not in token and not token.startswith(("~", "+")):
-            if token not in LAYER_ORDER or "layer" in explicit:
-                raise _bad("<positional>", f"a layer name ({', '.join(LAYER_ORDER)}) or a "
+            layers = layer_catalog(_config_dirs(tokens)).names()
+            if token not in layers or "layer" in explicit:
+                raise _bad("<positional>", f"a layer name ({', '.join(layers)}) or a "
                            "key=value override", repr(token))
             explicit["layer"] = token
             inv.overrides.append(f"layer={token}")
@@ -150,3 +150,13 @@ def _quoted(value: str) -> str:
     """A Hydra-grammar quoted string, so paths with `:` or spaces pass as they are."""
     escaped = value.replace("\\", "\\\\").replace("'", "\\'")
     return f"'{escaped}'"
+
+
+def _config_dirs(tokens: list[str]) -> list[str]:
+    """The `-cd/--config-dir` values on the command line (they may declare more layers)."""
+    dirs = []
+    for i, token in enumerate(tokens):
+        name, eq, value = token.partition("=")
+        if name in ("-cd", "--config-dir"):
+            dirs.append(value if eq else (tokens[i + 1] if i + 1 < len(tokens) else ""))
+    return [d for d in dirs if d]

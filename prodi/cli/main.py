@@ -52,8 +52,11 @@ def run_layer(argv: list[str] | None = None) -> None:
             return
         if inv.backfill:
             from prodi.app.backfill import plan_backfill
+            from prodi.config.layers import layer_catalog
 
-            backfill = plan_backfill(inv.backfill, inv.overrides, inv.hydra_flags)
+            config_dir = inv.flag_value("-cd", "--config-dir")
+            backfill = plan_backfill(inv.backfill, inv.overrides, inv.hydra_flags,
+                                     layer_catalog([config_dir] if config_dir else []))
             preflight(backfill.job_overrides(), inv.flag_value("-cd", "--config-dir"))
         elif not inv.has_flag("--info", "-i", "--shell-completion", "-sc", "--hydra-help", "--cfg"):
             preflight(inv.overrides, inv.flag_value("-cd", "--config-dir"))

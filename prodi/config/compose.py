@@ -12,8 +12,8 @@ from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, MissingConfigException, OverrideParseException
 from omegaconf import DictConfig, OmegaConf
 
-from prodi.config.errors import ConfigError
 from prodi.config.resolvers import register_resolvers
+from prodi.model.errors import ConfigError
 
 CONFIG_MODULE = "prodi.conf"
 CONFIG_NAME = "config"

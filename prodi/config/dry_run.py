@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from prodi.config.errors import ConfigError
+from prodi.model.errors import ConfigError
+from prodi.model.words import parse_bool_word
 
 FORCE_ENV = "PRODI_FORCE_DRY_RUN"
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"", "0", "false", "no", "off"}
 
 
 @dataclass(frozen=True)
@@ -23,11 +22,9 @@ def forced_by_env(environ: Mapping[str, str]) -> bool:
     raw = environ.get(FORCE_ENV)
     if raw is None:
         return False
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
+    forced = parse_bool_word(raw, empty=False)
+    if forced is not None:
+        return forced
     raise ConfigError(
         path=f"${FORCE_ENV}",
         expected="one of 1/true/yes/on (force) or 0/false/no/off/empty (don't force)",

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from prodi.config.errors import ConfigError, describe
-from prodi.config.paths import local_path
+from prodi.config.files import local_path
+from prodi.model.errors import ConfigError, describe
 
 SELECTABLE_GROUPS = ("layer", "cloud", "env", "pipeline")
 

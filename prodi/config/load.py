@@ -13,13 +13,16 @@ from omegaconf.errors import OmegaConfBaseException
 
 from prodi.config.compose import choices_of
 from prodi.config.dry_run import DryRunDecision, forced_by_env
-from prodi.config.errors import ConfigError, ConfigErrors
+from prodi.config.layers import layer_catalog
 from prodi.config.legacy import SELECTABLE_GROUPS, LegacyFile, read_legacy_file
 from prodi.config.origins import Origins
-from prodi.config.run_dates import normalize_run_date
-from prodi.config.schema.app import AppConfig
-from prodi.config.typed import build
-from prodi.config.validate import semantic_errors
+from prodi.config.validate import check
+from prodi.model.errors import ConfigError, ConfigErrors
+from prodi.model.run_dates import normalize_run_date
+from prodi.model.schema.app import AppConfig
+from prodi.model.schema.layer import LayerCatalog
+from prodi.model.typed import build
+from prodi.stages.plan import ItemPlan
 
 
 @dataclass(frozen=True)
@@ -30,27 +33,46 @@ class LoadedConfig:
     tree: dict[str, Any]
     dry_run: DryRunDecision
     origins: Origins
+    catalog: LayerCatalog
+    plans: tuple[ItemPlan, ...]  # the selected items with their stages bound: what runs
 
 
 def load(cfg: DictConfig, overrides: list[str], environ: Mapping[str, str] | None = None,
          config_dir: str = "conf") -> LoadedConfig:
     """Validate a composed config; raises ConfigErrors naming source files and key paths."""
     environ = os.environ if environ is None else environ
+    catalog = layer_catalog(user_config_dirs(cfg))
     tree, origins = resolved_tree(cfg, overrides, config_dir)
     errors: list[ConfigError] = []
     app = build(AppConfig, tree, "", errors)
+    plans: list[ItemPlan] = []
     if app is not None:
-        errors += semantic_errors(app, tree)
+        try:
+            app = replace(app, run=replace(app.run, date=normalize_run_date(app.run.date)))
+        except ValueError:
+            errors.append(ConfigError("run.date", "an ISO date YYYY-MM-DD, `today` (UTC) or `all`",
+                                      repr(app.run.date)))
+        plans, more = check(app, tree, catalog)
+        errors += more
     if errors:
         raise ConfigErrors([_with_source(e, origins) for e in errors])
     assert app is not None
-    app = replace(app, run=replace(app.run, date=normalize_run_date(app.run.date)))
     try:
         forced = forced_by_env(environ)
     except ConfigError as exc:
         raise ConfigErrors([exc]) from None
     return LoadedConfig(app=app, tree=tree, dry_run=_dry_run(app, forced, environ, origins),
-                        origins=origins)
+                        origins=origins, catalog=catalog.with_layer(app.layer), plans=tuple(plans))
+
+
+def user_config_dirs(cfg: DictConfig) -> list[str]:
+    """The config directories a user added (`--config-dir`, `hydra.searchpath`), from Hydra's
+    record of where it composed from."""
+    hydra = cfg.get("hydra")
+    if hydra is None:
+        return []
+    sources = OmegaConf.select(hydra, "runtime.config_sources", default=None) or []
+    return [str(s.path) for s in sources if s.schema == "file" and s.provider != "hydra"]
 
 
 def resolved_tree(cfg: DictConfig, overrides: list[str], config_dir: str = "conf"

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prodi.config.compose import composer
-from prodi.config.errors import ConfigError, ConfigErrors
+from prodi.config.layers import layer_catalog
 from prodi.config.load import LoadedConfig, load
-from prodi.config.schema.app import LAYER_ORDER
 from prodi.deploy.notifications import FailureNotifications, from_config
 from prodi.deploy.parameters import DEFAULT_CONFIG_ROOT, DIALECTS, task_parameters
 from prodi.deploy.wheel import (
@@ -22,6 +21,7 @@ from prodi.deploy.wheel import (
     default_wheel_location,
     needs_dbfs_library_opt_in,
 )
+from prodi.model.errors import ConfigError, ConfigErrors
 
 CLUSTER_KEY = "shared_cluster"
 ENTRY_POINT = "run-layer"
@@ -53,14 +53,15 @@ def load_target(cloud: str, env: str, config_dir: str | None = None) -> LoadedCo
     Raises ConfigErrors (unknown cloud or env, invalid values) exactly as a run would.
     """
     loaded: dict[str, LoadedConfig] = {}
+    layers = layer_catalog([config_dir] if config_dir else []).names()
     with composer(config_dir) as c:
-        for layer in LAYER_ORDER:
+        for layer in layers:
             overrides = [f"layer={layer}", f"cloud={cloud}", f"env={env}"]
             try:
                 loaded[layer] = load(c.compose(overrides), overrides, environ={})
             except ConfigError as exc:
                 raise ConfigErrors([exc]) from None
-    return loaded[LAYER_ORDER[0]]
+    return loaded[layers[0]]
 
 
 def new_cluster(loaded: LoadedConfig, wheel: str, smoke: bool) -> dict[str, Any]:
@@ -120,7 +121,7 @@ def build_job(request: JobRequest, loaded: LoadedConfig | None = None) -> dict[s
         "tasks": [],
     }
     previous: str | None = None
-    for layer in LAYER_ORDER:
+    for layer in loaded.catalog.names():
         params = task_parameters(request.dialect, layer, request.cloud, request.env,
                                  request.config_root)
         job["tasks"].append(wheel_task(layer, previous, params, wheel))

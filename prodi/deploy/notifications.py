@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from prodi.config.errors import ConfigError
-from prodi.config.schema.app import FailureNotificationsSpec
+from prodi.model.errors import ConfigError
+from prodi.model.schema.app import FailureNotificationsSpec
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prodi.config.errors import ConfigError
+from prodi.model.errors import ConfigError
 
 DIALECTS: tuple[str, ...] = ("hydra", "legacy", "named")
 DEFAULT_CONFIG_ROOT = "dbfs:/cfg"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from importlib.metadata import PackageNotFoundError, version
 
-from prodi.config.errors import ConfigError
+from prodi.model.errors import ConfigError
 
 DISTRIBUTION = "prodi"
 DEFAULT_LIBS_ROOT = "dbfs:/libs"

@@ -6,12 +6,14 @@ so the Delta log says which run wrote what, and the row counts read back belong 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, DataFrameWriter, SparkSession
+from pyspark.sql import functions as F
+
+from prodi.model.columns import LANDED_DATE, SOURCE_FILE
 
 _COMMIT_NOTE_CONF = "spark.databricks.delta.commitInfo.userMetadata"
 
@@ -31,8 +33,14 @@ def read(spark: SparkSession, location: str) -> DataFrame:
     return spark.read.format("delta").load(location)
 
 
-def new_note(run_id: str) -> str:
-    return f"prodi run {run_id} write {uuid.uuid4().hex[:12]}"
+def ingested_files(spark: SparkSession, location: str, landed: str | None) -> set[str]:
+    """The files a table already holds rows of (of one landed date only, when given)."""
+    if not exists(spark, location):
+        return set()
+    table = read(spark, location)
+    if landed is not None:
+        table = table.where(F.col(LANDED_DATE) == landed)
+    return {r[SOURCE_FILE] for r in table.select(SOURCE_FILE).distinct().collect()}
 
 
 def append(df: DataFrame, location: str, note: str, partition_by: Sequence[str] = ()

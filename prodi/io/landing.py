@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote, urlparse
 
 from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from prodi.config.schema.pipeline import SourceSpec
+from prodi.model.columns import LANDED_DATE, SOURCE_FILE
 
 
 @dataclass(frozen=True)
@@ -35,35 +35,40 @@ def landed_date(name: str, date_pattern: str | None) -> str | None:
     return m.group(0) if m else None
 
 
-def list_landed(spark: SparkSession, source: SourceSpec) -> list[LandedFile]:
-    """The files in the landing folder matching the source's glob, sorted by name."""
-    jvm = spark.sparkContext._jvm
-    hadoop_conf = spark.sparkContext._jsc.hadoopConfiguration()
-    pattern = jvm.org.apache.hadoop.fs.Path(f"{source.path.rstrip('/')}/{source.glob}")
-    fs = pattern.getFileSystem(hadoop_conf)
-    statuses = fs.globStatus(pattern) or []
-    files = []
-    for status in statuses:
-        if status.isDirectory():
-            continue
-        path = status.getPath()
-        name = path.getName()
-        files.append(LandedFile(normalize_path(path.toString()), name,
-                                landed_date(name, source.date_pattern), status.getLen()))
-    return sorted(files, key=lambda f: f.name)
+@dataclass(frozen=True)
+class LandingFolder:
+    """A folder of delivered files (secrets already resolved in its path and options)."""
 
+    path: str
+    glob: str
+    date_pattern: str | None
+    format: str
+    options: dict[str, str] = field(default_factory=dict)
 
-def read_landed(spark: SparkSession, source: SourceSpec, files: list[LandedFile]) -> DataFrame:
-    """The records of `files` as delivered (text columns), with `_source_file` and `_landed_date`."""
-    reader = spark.read.format(source.format).options(**source.options)
-    df = reader.load([f.path for f in files])
-    df = df.withColumn("_source_file", source_file_column())
-    if source.date_pattern is not None:
-        df = df.withColumn("_landed_date",
-                           F.regexp_extract(F.col("_source_file"), source.date_pattern, 0))
-    else:
-        df = df.withColumn("_landed_date", F.lit(None).cast("string"))
-    return df
+    def list(self, spark: SparkSession) -> list[LandedFile]:
+        """The files matching the glob, sorted by name."""
+        jvm = spark.sparkContext._jvm
+        hadoop_conf = spark.sparkContext._jsc.hadoopConfiguration()
+        pattern = jvm.org.apache.hadoop.fs.Path(f"{self.path.rstrip('/')}/{self.glob}")
+        fs = pattern.getFileSystem(hadoop_conf)
+        files = []
+        for status in fs.globStatus(pattern) or []:
+            if status.isDirectory():
+                continue
+            path = status.getPath()
+            name = path.getName()
+            files.append(LandedFile(normalize_path(path.toString()), name,
+                                    landed_date(name, self.date_pattern), status.getLen()))
+        return sorted(files, key=lambda f: f.name)
+
+    def read(self, spark: SparkSession, files: list[LandedFile]) -> DataFrame:
+        """The records of `files` as delivered (text columns), with their file and landed date."""
+        df = spark.read.format(self.format).options(**self.options).load([f.path for f in files])
+        df = df.withColumn(SOURCE_FILE, source_file_column())
+        if self.date_pattern is not None:
+            return df.withColumn(LANDED_DATE,
+                                 F.regexp_extract(F.col(SOURCE_FILE), self.date_pattern, 0))
+        return df.withColumn(LANDED_DATE, F.lit(None).cast("string"))
 
 
 def source_file_column() -> Column:

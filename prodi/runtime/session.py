@@ -8,8 +8,8 @@ from importlib import resources
 from loguru import logger
 from pyspark.sql import SparkSession
 
-from prodi.config.platform import on_databricks
 from prodi.runtime.jars import delta_jar_source
+from prodi.runtime.platform import on_databricks
 
 DELTA_CONF = {
     "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from prodi.cli.dialects import translate
-from prodi.config.errors import ConfigError
+from prodi.model.errors import ConfigError
 from tests.conftest import REPO
 
 AWS_RAW = str(REPO / "cfg" / "raw" / "aws.prod.yml")

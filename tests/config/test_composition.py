@@ -19,7 +19,7 @@ import pytest
 
 from prodi.app.validate_all import group_options
 from prodi.cli.main import main
-from prodi.config.schema.app import LAYER_ORDER
+from prodi.model.schema.app import LAYER_ORDER
 
 LAYERS = list(LAYER_ORDER)
 CLOUDS = ["aws", "azure", "gcp", "local"]

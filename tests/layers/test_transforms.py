@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from chispa import assert_df_equality
 
-from prodi.config.errors import ConfigError
-from prodi.config.schema.steps import STEP_PARAMS, StepSpec
+from prodi.model.errors import ConfigError
+from prodi.model.schema.steps import STEP_PARAMS, StepSpec
 from prodi.layers.transforms import TRANSFORMS, apply_steps
 
 pytestmark = pytest.mark.spark

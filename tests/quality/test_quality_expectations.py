@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from chispa import assert_df_equality
 
-from prodi.config.schema.pipeline import ExpectationSpec
+from prodi.model.schema.pipeline import ExpectationSpec
 from prodi.quality.expectations import DataQualityError, apply_expectations
 
 pytestmark = pytest.mark.spark

@@ -1,0 +1,1 @@
+"""The runner template: any layer's planned items through their stages, on one Spark session."""

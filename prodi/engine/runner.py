@@ -1,0 +1,41 @@
+"""One template runs every item of every layer: stages in order, timing, clean-up, the result.
+
+Stages decide what happens to the rows; this decides what a run of an item looks like, so a
+new layer or stage gets timing, caching clean-up, skips and results for free.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+
+from prodi.engine.results import DatasetResult
+from prodi.engine.session import RunSession
+from prodi.plugins.run import StageRun
+from prodi.stages.plan import ItemPlan
+
+
+def run_items(session: RunSession, plans: Iterable[ItemPlan]) -> Iterator[DatasetResult]:
+    """Run each planned item in order, yielding its result as soon as it is done."""
+    for plan in plans:
+        yield run_item(session, plan)
+
+
+def run_item(session: RunSession, plan: ItemPlan) -> DatasetResult:
+    started = time.monotonic()
+    run = StageRun(plan.item, session.spark, session.run_id, session.secrets)
+    try:
+        for stage in plan.stages:
+            stage.run(run)
+            if run.stopped:
+                break
+    finally:
+        run.release()
+    return DatasetResult(
+        layer=plan.item.layer.name, dataset=plan.item.name, target=run.target,
+        rows_read=run.rows_read, rows_written=run.rows_written, rows_dropped=run.rows_dropped,
+        duplicates_removed=run.duplicates_removed,
+        failed_rules={r.name: r.failed for r in run.rules if r.action == "drop" and r.failed},
+        warned_rules={r.name: r.failed for r in run.rules if r.action == "warn" and r.failed},
+        samples={r.name: r.samples for r in run.rules if r.samples},
+        duration_s=time.monotonic() - started, status=run.status, note=run.note)

@@ -1,0 +1,62 @@
+"""What every Spark command of a run shares: the session with the cloud's and env's conf
+(secrets resolved), the secret resolver, and the run's id. `show` uses the same set-up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from prodi.model.schema.app import AppConfig
+from prodi.runtime.platform import on_databricks
+from prodi.secrets.registry import build_chain
+from prodi.secrets.resolver import SecretResolver
+from prodi.secrets.vault import SecretVault
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+
+@dataclass(frozen=True)
+class RunSession:
+    spark: SparkSession
+    secrets: SecretResolver
+    run_id: str
+
+
+def spark_conf(app: AppConfig) -> dict[str, str]:
+    """The Spark and Hadoop conf of a run: cloud, then env, then `spark.conf` (later wins),
+    with secret references still in place."""
+    return {**app.cloud.spark_conf, **app.env.spark_conf, **app.spark.conf}
+
+
+def open_session(app: AppConfig, run_id: str, vault: SecretVault, environ: Mapping[str, str],
+                 app_name: str | None = None) -> RunSession:
+    """The run's SparkSession and secret resolver; every secret fetched is recorded in `vault`."""
+    from prodi.runtime.session import get_session
+
+    dbutils = _dbutils() if on_databricks(environ) else None
+    chain = build_chain(list(app.cloud.secrets.providers), dbutils=dbutils, environ=environ)
+    secrets = SecretResolver(chain, vault)
+    conf = {key: secrets.resolve(value, f"{_origin(app, key)}.{key}")
+            for key, value in spark_conf(app).items()}
+    spark = get_session(app.spark.master, app_name or app.spark.app_name, conf, app.spark.jars_dir,
+                        environ)
+    return RunSession(spark, secrets, run_id)
+
+
+def _origin(app: AppConfig, key: str) -> str:
+    """The config section a Spark conf key was set in (the last one wins)."""
+    if key in app.spark.conf:
+        return "spark.conf"
+    return "env.spark_conf" if key in app.env.spark_conf else "cloud.spark_conf"
+
+
+def _dbutils() -> Any:
+    try:
+        from pyspark.dbutils import DBUtils  # type: ignore[import-not-found]
+        from pyspark.sql import SparkSession
+
+        return DBUtils(SparkSession.builder.getOrCreate())
+    except ImportError:
+        return None

@@ -1,0 +1,80 @@
+"""The state one item's stages share while it runs: the frame, its scope, counts and clean-ups."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from prodi.plugins.item import Item
+from prodi.secrets.resolver import SecretResolver
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+
+@dataclass
+class RuleCount:
+    """How many rows failed one rule, what was done with them, and a few of them."""
+
+    name: str
+    action: str
+    failed: int
+    samples: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class StageRun:
+    """Shared by the stages of one item in one run. Stages read and replace `df`."""
+
+    item: Item
+    spark: SparkSession
+    run_id: str
+    secrets: SecretResolver
+    df: DataFrame | None = None
+    scope: str | None = None  # predicate of the rows the run replaces (None: all of them)
+    rows_read: int | None = None
+    count_on_write: bool = False  # every row read is written as it is: rows read = rows written
+    rows_written: int = 0
+    rows_dropped: int = 0
+    duplicates_removed: int = 0
+    rules: list[RuleCount] = field(default_factory=list)
+    status: str = "ok"
+    note: str = ""
+    stopped: bool = False
+    _cleanups: list[Callable[[], Any]] = field(default_factory=list)
+
+    def stop(self, status: str, note: str) -> None:
+        """End the item here: nothing (more) to do, with why."""
+        self.status, self.note, self.stopped = status, note, True
+
+    def resolve(self, node: Any, path: str) -> Any:
+        """A string, or every string of a plain tree, with its secret references resolved:
+        everything that reaches Spark or a client goes through here."""
+        return self.secrets.resolve_tree(node, path)
+
+    def location(self, layer: str, name: str) -> str:
+        """A table location with secrets in the storage root resolved."""
+        return self.resolve(self.item.location(layer, name), "cloud.storage.root")
+
+    @property
+    def target(self) -> str:
+        return self.location(self.item.layer.name, self.item.name)
+
+    def cached(self, df: DataFrame) -> DataFrame:
+        """`df` cached until the item is done."""
+        df = df.cache()
+        self._cleanups.append(df.unpersist)
+        return df
+
+    def on_done(self, cleanup: Callable[[], Any]) -> None:
+        self._cleanups.append(cleanup)
+
+    def release(self) -> None:
+        while self._cleanups:
+            self._cleanups.pop()()
+
+    def commit_note(self) -> str:
+        """A tag for one Delta commit of this run (kept in the table's history)."""
+        return f"prodi run {self.run_id} write {uuid.uuid4().hex[:12]}"

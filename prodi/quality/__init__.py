@@ -1,1 +1,0 @@
-"""Data quality: expectations as valid-row predicates with warn / drop / fail actions."""

@@ -1,0 +1,49 @@
+"""A sink: how an item's rows are written (a write mode), described for plans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from prodi.model.errors import ConfigError
+from prodi.plugins.base import Plugin
+from prodi.plugins.item import Item
+from prodi.plugins.run import StageRun
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write did: rows written (inserted + updated for a MERGE) and the table version."""
+
+    rows: int
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class PartitionOptions:
+    partition_by: tuple[str, ...] = ()
+
+
+class Sink(Plugin):
+    """Subclasses implement `write`. `section_keys` are the section keys the sink reads."""
+
+    Options = PartitionOptions
+    section_keys: ClassVar[tuple[str, ...]] = ()
+
+    def validate(self, item: Item, columns: list[str] | None) -> list[ConfigError]:
+        return []
+
+    def partition_by(self, item: Item) -> tuple[str, ...]:
+        """The section's (or mart's) `partition_by`, else the sink's own option."""
+        own = getattr(item.section, "partition_by", ())
+        return tuple(own) or tuple(getattr(self.options, "partition_by", ()))
+
+    def plan(self, item: Item) -> dict[str, Any]:
+        """How it writes, for the dry-run plan."""
+        return {"mode": self.describe(), "partition_by": list(self.partition_by(item))}
+
+    def write(self, df: DataFrame, run: StageRun) -> Written:
+        raise NotImplementedError

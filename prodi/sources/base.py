@@ -1,0 +1,37 @@
+"""A source: where an item's rows come from, described for plans and read at run time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from prodi.model.errors import ConfigError
+from prodi.plugins.base import Plugin
+from prodi.plugins.item import Item
+from prodi.plugins.run import StageRun
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+
+class Source(Plugin):
+    """Subclasses implement `read`; the rest has defaults."""
+
+    # Cache the rows read and count them (rows read). Sources whose every row is written as it
+    # is (raw files) or that are not row-wise (SQL marts) say False.
+    counted: ClassVar[bool] = True
+
+    def validate(self, item: Item) -> list[ConfigError]:
+        """Problems only visible with the item at hand (no JVM)."""
+        return []
+
+    def columns(self, item: Item) -> list[str] | None:
+        """The columns it yields, when known before running (for column checks downstream)."""
+        return None
+
+    def plan(self, item: Item) -> dict[str, Any]:
+        """What it reads, for the dry-run plan."""
+        return {"reads": self.describe()}
+
+    def read(self, run: StageRun) -> DataFrame | None:
+        """The rows to process, or None after `run.stop(...)` when there is nothing to do."""
+        raise NotImplementedError

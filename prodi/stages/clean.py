@@ -1,0 +1,126 @@
+"""Stages that clean rows: transform steps, expectations, the latest version per key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prodi.checks import CHECKS, Check, Rule
+from prodi.model.errors import ConfigError
+from prodi.model.schema.pipeline import SectionSpec
+from prodi.model.sql import unknown_column
+from prodi.plugins.item import Item
+from prodi.plugins.run import StageRun
+from prodi.stages.base import Stage
+from prodi.stages.rules import apply_rules
+from prodi.steps import STEPS, Step
+
+
+def _section(item: Item) -> SectionSpec:
+    assert isinstance(item.section, SectionSpec), f"{item.path} is not a dataset section"
+    return item.section
+
+
+class Transform(Stage):
+    """The section's `steps`, in order."""
+
+    uses = ("steps",)
+    steps: list[Step]
+
+    def prepare(self, item: Item, errors: list[ConfigError]) -> None:
+        super().prepare(item, errors)
+        self.steps = []
+        for spec in _section(item).steps:
+            try:
+                cls = STEPS.get(spec.type, f"{spec.path}.type")
+            except ConfigError as exc:
+                errors.append(exc)
+                continue
+            step = cls.bind(spec.type or "", spec.options, spec.path, errors)
+            if step is not None:
+                self.steps.append(step)
+
+    def columns(self, columns: list[str] | None, errors: list[ConfigError]) -> list[str] | None:
+        for step in self.steps:
+            if columns is not None:
+                columns = step.columns_after(columns, errors)
+        return columns
+
+    def plan(self) -> dict[str, Any]:
+        return {"steps": [s.describe() for s in self.steps]}
+
+    def run(self, run: StageRun) -> None:
+        assert run.df is not None
+        for step in self.steps:
+            run.df = run.df.transform(step.apply)
+
+
+class Expectations(Stage):
+    """The section's `expectations`: warn, drop or fail per rule."""
+
+    uses = ("expectations",)
+    checks: list[tuple[str, str, Check]]
+
+    def prepare(self, item: Item, errors: list[ConfigError]) -> None:
+        super().prepare(item, errors)
+        self.checks = []
+        seen: set[str] = set()
+        for i, spec in enumerate(_section(item).expectations):
+            if spec.name in seen:
+                errors.append(ConfigError(f"{item.path}.expectations[{i}].name", "a unique rule name",
+                                          repr(spec.name)))
+            seen.add(spec.name)
+            try:
+                cls = CHECKS.get(spec.check.type, f"{spec.check.path}.type")
+            except ConfigError as exc:
+                errors.append(exc)
+                continue
+            check = cls.bind(spec.check.type or "", spec.check.options, spec.check.path, errors)
+            if check is not None:
+                self.checks.append((spec.name, spec.action, check))
+
+    def columns(self, columns: list[str] | None, errors: list[ConfigError]) -> list[str] | None:
+        for _, _, check in self.checks:
+            errors += check.validate(columns)
+        return columns
+
+    def rules(self) -> list[Rule]:
+        return [Rule(name, check.predicate(), action) for name, action, check in self.checks]
+
+    def plan(self) -> dict[str, Any]:
+        return {"expectations": [{"name": r.name, "expr": r.predicate, "action": r.action}
+                                 for r in self.rules()]}
+
+    def run(self, run: StageRun) -> None:
+        apply_rules(run, self.rules())
+
+
+class LatestPerKey(Stage):
+    """One row per business key: the newest by `sequence_by`, then by landing and ingestion."""
+
+    uses = ("keys", "sequence_by")
+
+    def columns(self, columns: list[str] | None, errors: list[ConfigError]) -> list[str] | None:
+        section, path = _section(self.item), self.item.path
+        if not section.keys:
+            errors.append(ConfigError(f"{path}.keys", "at least one business key column",
+                                      "[]" if section.keys == () else "nothing (missing)"))
+        if columns is not None:
+            errors += [unknown_column(f"{path}.keys[{i}]", k, columns)
+                       for i, k in enumerate(section.keys or ()) if k not in columns]
+            if section.sequence_by is not None and section.sequence_by not in columns:
+                errors.append(unknown_column(f"{path}.sequence_by", section.sequence_by, columns))
+        return columns
+
+    def plan(self) -> dict[str, Any]:
+        section = _section(self.item)
+        return {"keys": list(section.keys or ()), "sequence_by": section.sequence_by}
+
+    def run(self, run: StageRun) -> None:
+        from prodi.stages.latest import latest_per_key
+
+        assert run.df is not None
+        section = _section(run.item)
+        latest = run.cached(latest_per_key(run.df, section.keys or (), section.sequence_by))
+        kept = latest.count()
+        run.duplicates_removed = (run.rows_read or 0) - run.rows_dropped - kept
+        run.df = latest

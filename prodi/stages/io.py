@@ -1,0 +1,106 @@
+"""The stages at both ends: read from a source, write to a sink."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from prodi.model.errors import ConfigError
+from prodi.model.schema.pipeline import MartSpec
+from prodi.model.schema.plugin import PluginSpec
+from prodi.model.sql import unknown_column
+from prodi.plugins.item import Item
+from prodi.plugins.run import StageRun
+from prodi.sinks import SINKS, Sink
+from prodi.sources import SOURCES, Source
+from prodi.stages.base import Stage
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    source: dict[str, Any] = field(default_factory=dict)  # the layer's default source
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    sink: dict[str, Any] = field(default_factory=dict)  # the layer's default sink
+
+
+def _bind(registry: Any, declared: PluginSpec | None, default: PluginSpec, errors: list[ConfigError]
+          ) -> Any:
+    spec = declared.with_defaults(default) if declared is not None else default
+    try:
+        cls = registry.get(spec.type, f"{spec.path}.type")
+    except ConfigError as exc:
+        errors.append(exc)
+        return None
+    return cls.bind(spec.type, spec.options, spec.path, errors)
+
+
+class Read(Stage):
+    """Reads the item's `source` (default: the layer's); caches and counts what it yields."""
+
+    Options = ReadOptions
+    uses = ("source",)
+    source: Source | None
+
+    def prepare(self, item: Item, errors: list[ConfigError]) -> None:
+        super().prepare(item, errors)
+        default = PluginSpec.from_config(self.options.source, f"{self.path}.source", errors)
+        declared = getattr(item.section, "source", None)
+        self.source = _bind(SOURCES, declared, default or PluginSpec(None), errors)
+        if self.source is not None:
+            errors += self.source.validate(item)
+
+    def columns(self, columns: list[str] | None, errors: list[ConfigError]) -> list[str] | None:
+        return self.source.columns(self.item) if self.source else None
+
+    def plan(self) -> dict[str, Any]:
+        return self.source.plan(self.item) if self.source else {}
+
+    def run(self, run: StageRun) -> None:
+        assert self.source is not None
+        df = self.source.read(run)
+        if df is None:
+            return
+        if self.source.counted:
+            df = run.cached(df)
+            run.rows_read = df.count()
+        run.df = df
+
+
+class Write(Stage):
+    """Writes with the item's `sink` (default: the layer's) and counts the rows written."""
+
+    Options = WriteOptions
+    uses = ("sink", "partition_by")
+    sink: Sink | None
+
+    def prepare(self, item: Item, errors: list[ConfigError]) -> None:
+        super().prepare(item, errors)
+        default = PluginSpec.from_config(self.options.sink, f"{self.path}.sink", errors)
+        self.sink = _bind(SINKS, item.section.sink, default or PluginSpec(None), errors)
+
+    def section_keys(self) -> tuple[str, ...]:
+        return (*self.uses, *(self.sink.section_keys if self.sink else ()))
+
+    def columns(self, columns: list[str] | None, errors: list[ConfigError]) -> list[str] | None:
+        if self.sink is None:
+            return columns
+        errors += self.sink.validate(self.item, columns)
+        if columns is not None and not isinstance(self.item.section, MartSpec):
+            errors += [unknown_column(f"{self.item.path}.partition_by[{i}]", c, columns)
+                       for i, c in enumerate(self.item.section.partition_by) if c not in columns]
+        return columns
+
+    def plan(self) -> dict[str, Any]:
+        if self.sink is None:
+            return {}
+        return {"writes": self.item.target, **self.sink.plan(self.item)}
+
+    def run(self, run: StageRun) -> None:
+        assert self.sink is not None and run.df is not None
+        written = self.sink.write(run.df, run)
+        run.rows_written = written.rows
+        if run.count_on_write:
+            run.rows_read = written.rows

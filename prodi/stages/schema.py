@@ -1,0 +1,95 @@
+"""Stages that give rows the declared schema: check casts, conform, stamp ingestion metadata."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prodi.checks.base import Rule
+from prodi.model.columns import INGESTED_AT, INGESTION, RUN_ID
+from prodi.model.errors import ConfigError
+from prodi.model.schema.pipeline import ColumnSpec, SectionSpec
+from prodi.model.spark_types import EXPECTED, valid_type
+from prodi.plugins.item import Item
+from prodi.plugins.run import StageRun
+from prodi.stages.base import Stage
+from prodi.stages.rules import apply_rules
+
+
+class MissingColumnsError(Exception):
+    """The rows read lack columns the section declares."""
+
+
+def _declared(item: Item) -> tuple[ColumnSpec, ...]:
+    section = item.section
+    return section.columns or () if isinstance(section, SectionSpec) else ()
+
+
+class ValidateTypes(Stage):
+    """Rows with a value that doesn't cast to its declared column type are dropped, per column rule."""
+
+    uses = ("columns",)
+
+    def rules(self) -> list[Rule]:
+        return [Rule(f"{c.name}_is_{c.type.replace(' ', '')}",
+                     f"`{c.name}` IS NULL OR try_cast(`{c.name}` AS {c.type}) IS NOT NULL", "drop")
+                for c in _declared(self.item) if c.type.lower() != "string"]
+
+    def plan(self) -> dict[str, Any]:
+        return {"type_checks": [f"{r.name} [{r.action}]" for r in self.rules()]}
+
+    def run(self, run: StageRun) -> None:
+        assert run.df is not None
+        missing = [c.name for c in _declared(run.item) if c.name not in run.df.columns]
+        if missing:
+            raise MissingColumnsError(
+                f"dataset {run.item.name!r}: the rows read have no column(s) {missing} declared in "
+                f"{run.item.path}.columns (they have {sorted(run.df.columns)})")
+        apply_rules(run, self.rules())
+
+
+class Conform(Stage):
+    """The declared columns, cast to their types, then the ingestion metadata."""
+
+    uses = ("columns",)
+
+    def prepare(self, item: Item, errors: list[ConfigError]) -> None:
+        super().prepare(item, errors)
+        section = item.section
+        if not isinstance(section, SectionSpec) or section.columns is None:
+            errors.append(ConfigError(f"{item.path}.columns", "a value (list of a mapping "
+                                      "(ColumnSpec))", "nothing (missing)"))
+            return
+        seen: list[str] = []
+        for i, col in enumerate(section.columns):
+            if not valid_type(col.type):
+                errors.append(ConfigError(f"{item.path}.columns[{i}].type", EXPECTED, repr(col.type)))
+            if col.name in seen:
+                errors.append(ConfigError(f"{item.path}.columns[{i}].name", "a unique column name",
+                                          f"{col.name!r} again"))
+            seen.append(col.name)
+
+    def columns(self, columns: list[str] | None, errors: list[ConfigError]) -> list[str] | None:
+        return [*(c.name for c in _declared(self.item)), *INGESTION]
+
+    def plan(self) -> dict[str, Any]:
+        return {"schema": {c.name: c.type for c in _declared(self.item)}}
+
+    def run(self, run: StageRun) -> None:
+        from pyspark.sql import functions as F
+
+        assert run.df is not None
+        run.df = run.df.select(*[F.col(f"`{c.name}`").cast(c.type).alias(c.name)
+                                 for c in _declared(run.item)], *INGESTION)
+
+
+class Stamp(Stage):
+    """Adds when the rows were ingested and by which run."""
+
+    def columns(self, columns: list[str] | None, errors: list[ConfigError]) -> list[str] | None:
+        return None if columns is None else [*columns, INGESTED_AT, RUN_ID]
+
+    def run(self, run: StageRun) -> None:
+        from pyspark.sql import functions as F
+
+        assert run.df is not None
+        run.df = run.df.withColumns({INGESTED_AT: F.current_timestamp(), RUN_ID: F.lit(run.run_id)})

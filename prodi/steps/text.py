@@ -1,0 +1,65 @@
+"""Steps that apply one text function to a list of columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from prodi.model.errors import ConfigError
+from prodi.steps.base import Step
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, DataFrame
+
+
+@dataclass(frozen=True)
+class ColumnList:
+    columns: tuple[str, ...]
+
+
+class PerColumnStep(Step):
+    """Replaces each listed column by `function(column)`."""
+
+    Options = ColumnList
+
+    def columns_after(self, columns: list[str], errors: list[ConfigError]) -> list[str]:
+        errors += self.unknown_listed("columns", self.options.columns, columns)
+        return columns
+
+    def function(self, column: Column) -> Column:
+        raise NotImplementedError
+
+    def apply(self, df: DataFrame) -> DataFrame:
+        from pyspark.sql import functions as F
+
+        return df.withColumns({c: self.function(F.col(c)) for c in self.options.columns})
+
+
+class Trim(PerColumnStep):
+    def function(self, column: Column) -> Column:
+        from pyspark.sql import functions as F
+
+        return F.trim(column)
+
+
+class Upper(PerColumnStep):
+    def function(self, column: Column) -> Column:
+        from pyspark.sql import functions as F
+
+        return F.upper(column)
+
+
+class Lower(PerColumnStep):
+    def function(self, column: Column) -> Column:
+        from pyspark.sql import functions as F
+
+        return F.lower(column)
+
+
+class NullIfEmpty(PerColumnStep):
+    """Empty or blank text becomes NULL."""
+
+    def function(self, column: Column) -> Column:
+        from pyspark.sql import functions as F
+
+        return F.when(F.trim(column) == "", None).otherwise(column)
