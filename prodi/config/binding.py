@@ -29,7 +29,8 @@ class Binder:
         key = (layer, name)
         if key not in self._columns:
             self._columns[key] = None  # a cycle reads "unknown" instead of recursing
-            if layer in self.catalog:
+            if layer in self.catalog and name in items_of(self.app, self.catalog,
+                                                           self.catalog.get(layer)):
                 self.plan(self.catalog.get(layer), name)
         return self._columns[key]
 

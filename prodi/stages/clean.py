@@ -30,6 +30,10 @@ class Transform(Stage):
         super().prepare(item, errors)
         self.steps = []
         for spec in _section(item).steps:
+            if spec.type is None:
+                errors.append(ConfigError(spec.path, f"a mapping with a `type` key (one of "
+                                          f"{', '.join(STEPS.names())})", "no type"))
+                continue
             try:
                 cls = STEPS.get(spec.type, f"{spec.path}.type")
             except ConfigError as exc:

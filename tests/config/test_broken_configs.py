@@ -221,7 +221,7 @@ def no_spark(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("a broken config reached a real run (Spark session requested)")
 
-    monkeypatch.setattr("prodi.app.run._layer_context", boom)
+    monkeypatch.setattr("prodi.engine.session.open_session", boom)
 
 
 def run_broken(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

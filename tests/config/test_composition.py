@@ -19,9 +19,9 @@ import pytest
 
 from prodi.app.validate_all import group_options
 from prodi.cli.main import main
-from prodi.model.schema.app import LAYER_ORDER
+from prodi.config.layers import layer_catalog
 
-LAYERS = list(LAYER_ORDER)
+LAYERS = layer_catalog().names()
 CLOUDS = ["aws", "azure", "gcp", "local"]
 ENVS = ["dev", "prod", "staging"]
 COMBOS = list(itertools.product(LAYERS, CLOUDS, ENVS))

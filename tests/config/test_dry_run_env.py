@@ -28,7 +28,7 @@ def no_spark(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("a real run was attempted (Spark session requested)")
 
-    monkeypatch.setattr("prodi.app.run._layer_context", boom)
+    monkeypatch.setattr("prodi.engine.session.open_session", boom)
 
 
 @cache
