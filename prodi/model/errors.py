@@ -1,0 +1,57 @@
+"""Errors a user can act on: where (file, key path), what was expected, what was found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class ConfigError(Exception):
+    """One invalid value in the configuration."""
+
+    path: str
+    expected: str
+    got: str = ""
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        got = f", got {self.got}" if self.got else ""
+        return f"{where}{self.path or '<root>'}: expected {self.expected}{got}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class ConfigErrors(Exception):
+    """Every problem found in one validation pass, so a user fixes them all at once."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        self.errors = errors
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        if len(self.errors) == 1:
+            return f"Invalid configuration: {self.errors[0].render()}"
+        lines = "\n".join(f"  - {e.render()}" for e in self.errors)
+        return f"Invalid configuration ({len(self.errors)} problems):\n{lines}"
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def describe(value: object) -> str:
+    """A short, quoted rendering of a config value for error messages."""
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return repr(text)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    return f"{value!r} ({type(value).__name__})"
