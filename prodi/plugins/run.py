@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prodi.plugins.item import Item
-from prodi.secrets.resolver import SecretResolver
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+
+    from prodi.secrets.resolver import SecretResolver
 
 
 @dataclass

@@ -6,13 +6,13 @@ from typing import Any, ClassVar
 
 from prodi.secrets.errors import SecretProviderError
 from prodi.secrets.extras import import_extra
-from prodi.secrets.providers.base import LazyClient, Option
+from prodi.secrets.providers.base import LazyClient, Option, SecretProvider
 from prodi.secrets.providers.failures import describe_failure
 
 NOT_FOUND_CODE = "ResourceNotFoundException"
 
 
-class AwsSecretsManagerProvider:
+class AwsSecretsManagerProvider(SecretProvider):
     """Reads `scope/key` from the secret named `{prefix}{scope}/{key}` (its SecretString)."""
 
     options: ClassVar[dict[str, Option]] = {

@@ -7,11 +7,13 @@ Key Vault secret names allow only letters, digits and `-`, so `scope/key` is sto
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from prodi.secrets.errors import SecretProviderError
+from prodi.model.errors import describe
+from prodi.secrets.errors import SecretProviderConfigError, SecretProviderError
 from prodi.secrets.extras import import_extra
-from prodi.secrets.providers.base import LazyClient, Option
+from prodi.secrets.providers.base import LazyClient, Option, SecretProvider
 from prodi.secrets.providers.failures import describe_failure
 
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9-]")
@@ -22,7 +24,7 @@ def key_vault_name(scope: str, key: str) -> str:
     return f"{_NOT_ALLOWED.sub('-', scope)}--{_NOT_ALLOWED.sub('-', key)}"
 
 
-class AzureKeyVaultProvider:
+class AzureKeyVaultProvider(SecretProvider):
     """Reads `scope/key` from a Key Vault, authenticating with DefaultAzureCredential.
 
     `credential` and `transport` can be injected (tests, custom auth); otherwise the credential
@@ -49,6 +51,17 @@ class AzureKeyVaultProvider:
         self._transport = transport
         self.name = f"azure:{vault_url}"
         self._client = LazyClient(self.name, "a Key Vault client", self._make_client)
+
+    @classmethod
+    def validate_options(
+        cls, options: Mapping[str, Any], where: str
+    ) -> list[SecretProviderConfigError]:
+        """The vault URL must be https (Key Vault serves nothing else)."""
+        url = options["vault_url"]
+        if str(url).startswith("https://"):
+            return []
+        return [SecretProviderConfigError(f"{where}.vault_url", "an https:// Key Vault URL",
+                                          describe(url))]
 
     def where(self, scope: str, key: str) -> str:
         """The vault and secret name looked at."""

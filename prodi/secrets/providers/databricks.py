@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from prodi.secrets.errors import SecretProviderError
 from prodi.secrets.extras import import_extra
-from prodi.secrets.providers.base import LazyClient, Option
+from prodi.secrets.providers.base import LazyClient, Option, ProviderRuntime, SecretProvider
 from prodi.secrets.providers.failures import describe_failure
 
 NOT_FOUND_CODES = frozenset({"RESOURCE_DOES_NOT_EXIST", "NOT_FOUND"})
 
 
-class DatabricksProvider:
+class DatabricksProvider(SecretProvider):
     """Reads `scope/key` from a Databricks secret scope (same scope and key names)."""
 
     options: ClassVar[dict[str, Option]] = {
@@ -42,6 +43,11 @@ class DatabricksProvider:
         }
         self.name = "databricks:dbutils" if dbutils is not None else "databricks"
         self._client = LazyClient(self.name, "a WorkspaceClient", self._make_client)
+
+    @classmethod
+    def from_spec(cls, options: Mapping[str, Any], runtime: ProviderRuntime) -> DatabricksProvider:
+        """Uses `runtime.dbutils` when there is one (on a cluster), the SDK otherwise."""
+        return cls(**options, dbutils=runtime.dbutils)
 
     def where(self, scope: str, key: str) -> str:
         """The secret scope and key looked at."""

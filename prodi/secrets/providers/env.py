@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from prodi.secrets.providers.base import Option
+from prodi.secrets.providers.base import Option, ProviderRuntime, SecretProvider
 
 PREFIX = "PRODI_SECRET"
 _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
@@ -21,7 +21,7 @@ def env_var_name(scope: str, key: str) -> str:
     return f"{PREFIX}__{_NOT_ALNUM.sub('_', scope.upper())}__{_NOT_ALNUM.sub('_', key.upper())}"
 
 
-class EnvProvider:
+class EnvProvider(SecretProvider):
     """Reads secrets from the process environment (or an injected mapping, for tests)."""
 
     options: ClassVar[dict[str, Option]] = {}
@@ -29,6 +29,11 @@ class EnvProvider:
     def __init__(self, *, environ: Mapping[str, str] | None = None) -> None:
         self._environ = environ
         self.name = "env"
+
+    @classmethod
+    def from_spec(cls, options: Mapping[str, Any], runtime: ProviderRuntime) -> EnvProvider:
+        """Reads `runtime.environ` when one is given, the process environment otherwise."""
+        return cls(**options, environ=runtime.environ)
 
     def get(self, scope: str, key: str) -> str | None:
         """The variable's value, or None when it is not set."""

@@ -18,8 +18,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
-from prodi.secrets.errors import SecretProviderError
-from prodi.secrets.providers.base import Option
+from prodi.model.errors import describe
+from prodi.secrets.errors import SecretProviderConfigError, SecretProviderError
+from prodi.secrets.providers.base import Option, SecretProvider
 
 FORMATS = ("yaml", "env")
 
@@ -34,7 +35,7 @@ def format_for(path: Path) -> str | None:
     return None
 
 
-class FileProvider:
+class FileProvider(SecretProvider):
     """Reads `scope/key` from a YAML or .env-style file; the file is read once, on first use."""
 
     options: ClassVar[dict[str, Option]] = {
@@ -55,6 +56,26 @@ class FileProvider:
         self.name = f"file:{path}"
         self._lock = threading.Lock()
         self._secrets: dict[tuple[str, str], str] | None = None
+
+    @classmethod
+    def validate_options(
+        cls, options: Mapping[str, Any], where: str
+    ) -> list[SecretProviderConfigError]:
+        """The format must be known: set explicitly, or implied by the file extension."""
+        fmt = options.get("format")
+        if fmt is not None:
+            if fmt in FORMATS:
+                return []
+            return [SecretProviderConfigError(f"{where}.format", "yaml or env", describe(fmt))]
+        if format_for(Path(options["path"])) is not None:
+            return []
+        return [
+            SecretProviderConfigError(
+                f"{where}.path",
+                "a *.yaml, *.yml or *.env file (or set format: yaml|env)",
+                describe(options["path"]),
+            )
+        ]
 
     def get(self, scope: str, key: str) -> str | None:
         """The value of `scope/key` in the file, or None (also when an optional file is absent)."""

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from prodi.secrets.errors import SecretProviderError
 from prodi.secrets.extras import import_extra
-from prodi.secrets.providers.base import LazyClient, Option
+from prodi.secrets.providers.base import LazyClient, Option, SecretProvider
 from prodi.secrets.providers.failures import describe_failure
 
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]")
@@ -22,7 +22,7 @@ def secret_id(scope: str, key: str) -> str:
     return f"{_NOT_ALLOWED.sub('_', scope)}__{_NOT_ALLOWED.sub('_', key)}"
 
 
-class GcpSecretManagerProvider:
+class GcpSecretManagerProvider(SecretProvider):
     """Reads `scope/key` from `projects/{project}/secrets/{scope}__{key}/versions/latest`.
 
     A ready `client`, or `transport`/`credentials`/`client_options` for the one created on
