@@ -1,4 +1,4 @@
-"""Backfills: a date range over one or more layers as one Hydra multirun, in one Spark session.
+"""Backfills: a date range over one or more layers as one multirun, in one Spark session.
 
 Layer by layer: every date of the first layer, then every date of the next. Each layer's dates
 are independent partitions, so a failing date only holds back that date in later layers, and
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from loguru import logger
 
 from prodi.app.failure import RUN_EXIT
-from prodi.app.hydra_app import run_hydra
 from prodi.app.job_stats import STATS_HEADER, JobStats
+from prodi.app.jobs import Job, JobBatch, run_jobs
 from prodi.app.run import RunOutcome
 from prodi.model.errors import ConfigError
 from prodi.model.run_dates import date_range, parse_iso
@@ -66,19 +66,13 @@ class Backfill:
         """Layers rebuilt whole: they run once, for the last date, after the dated ones."""
         return [x for x in self.layers if not self.catalog.get(x).dated]
 
-    def job_overrides(self) -> list[str]:
-        """Overrides describing every job (as sweeps), for validating them all up front."""
-        return [f"layer={','.join(self.layers)}", f"run.date={','.join(self.dates)}",
-                *self.overrides]
-
-    def hydra_args(self) -> list[str]:
-        """One multirun: layer outermost, so all dates of a layer run before the next layer."""
-        sweeps = [f"layer={','.join(self.dated_layers)}", f"run.date={','.join(self.dates)}"]
-        return ["-m", *self.hydra_flags, *sweeps, *self.overrides]
-
-    def undated_args(self) -> list[str]:
-        return ["-m", *self.hydra_flags, f"layer={','.join(self.undated_layers)}",
-                f"run.date={self.dates[-1]}", *self.overrides]
+    def jobs(self) -> list[list[str]]:
+        """Each job's overrides, in running order: every date of a dated layer, layer by layer,
+        then the undated layers once, for the last date."""
+        jobs = [[f"layer={layer}", f"run.date={date}", *self.overrides]
+                for layer in self.dated_layers for date in self.dates]
+        return jobs + [[f"layer={layer}", f"run.date={self.dates[-1]}", *self.overrides]
+                       for layer in self.undated_layers]
 
     def skip_reason(self, layer: str, date: str) -> str | None:
         """Why a job must not run: an earlier failure with fail-fast, or a failed upstream date."""
@@ -126,15 +120,11 @@ class Backfill:
         return " ".join(shlex.quote(a) for a in args)
 
 
-def run_backfill(backfill: Backfill) -> int:
-    """Run the backfill; print the summary and, on failures, the resume command. Exit code."""
+def run_backfill(backfill: Backfill, batch: JobBatch) -> int:
+    """Run the backfill's validated jobs; print the summary and, on failures, the resume
+    command. The exit code."""
     hooks = _Hooks(backfill)
-    if backfill.dated_layers:
-        run_hydra(backfill.hydra_args(), prog="prodi backfill", before_job=hooks.before,
-                  on_job=hooks.after)
-    if backfill.undated_layers:
-        run_hydra(backfill.undated_args(), prog="prodi backfill", before_job=hooks.before,
-                  on_job=hooks.after)
+    run_jobs(batch, before=hooks.before, after=hooks.after)
     sys.stdout.write(backfill.summary() + "\n")
     resume = backfill.resume_command()
     failed = backfill.failed()
@@ -170,7 +160,7 @@ def plan_backfill(options: dict[str, str], overrides: list[str], hydra_flags: li
 
 
 class _Hooks:
-    """Bridges Hydra jobs to the backfill's records: progress, skips, results."""
+    """Bridges jobs to the backfill's records: progress, skips, results."""
 
     def __init__(self, backfill: Backfill) -> None:
         self.backfill = backfill
@@ -178,19 +168,18 @@ class _Hooks:
         self.skipped: str | None = None
 
     @staticmethod
-    def _job(overrides: list[str]) -> tuple[str, str]:
-        values = dict(o.split("=", 1) for o in overrides if "=" in o and not o.startswith("~"))
-        return values.get("layer", ""), values.get("run.date", "")
+    def _job(job: Job) -> tuple[str, str]:
+        app = job.loaded.app
+        return app.layer.name, app.run.date or ""
 
-    def before(self, overrides: list[str]) -> str | None:
-        layer, date = self._job(overrides)
+    def before(self, job: Job) -> str | None:
+        layer, date = self._job(job)
         self.started = time.monotonic()
         self.skipped = self.backfill.skip_reason(layer, date)
         logger.info("{}{}", self.backfill.progress(layer, date),
                     f" (skipped: {self.skipped})" if self.skipped else "")
         return self.skipped
 
-    def after(self, outcome: RunOutcome | None, error: str | None,
-              overrides: list[str]) -> None:
-        layer, date = self._job(overrides)
+    def after(self, job: Job, outcome: RunOutcome | None, error: str | None) -> None:
+        layer, date = self._job(job)
         self.backfill.record(layer, date, outcome, error, self.skipped, self.started)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
 
 import yaml
 
@@ -27,14 +26,5 @@ def print_resolved(overrides: list[str], config_dir: str | None = None) -> None:
     providers = tree.get("cloud", {}).get("secrets", {}).get("providers", [])
     chain = build_chain(providers, environ=os.environ, path="cloud.secrets.providers")
     resolver = SecretResolver(chain, SecretVault())
-    sys.stdout.write(yaml.safe_dump(_mask(tree, "", resolver), sort_keys=False))
+    sys.stdout.write(yaml.safe_dump(resolver.mask_tree(tree), sort_keys=False))
 
-
-def _mask(node: Any, path: str, resolver: SecretResolver) -> Any:
-    if isinstance(node, dict):
-        return {k: _mask(v, f"{path}.{k}" if path else str(k), resolver) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_mask(v, f"{path}[{i}]", resolver) for i, v in enumerate(node)]
-    if isinstance(node, str):
-        return resolver.resolve_masked(node, path)
-    return node

@@ -1,4 +1,4 @@
-"""`run-layer -m`: a Hydra sweep whose failing jobs don't stop the others, then a summary."""
+"""`run-layer -m`: a sweep whose failing jobs don't stop the others, then a summary."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import time
 from dataclasses import dataclass, field
 
 from prodi.app.failure import RUN_EXIT
-from prodi.app.hydra_app import run_hydra
 from prodi.app.job_stats import STATS_HEADER, JobStats
+from prodi.app.jobs import Job, JobBatch, run_jobs
 from prodi.app.run import RunOutcome
 from prodi.observability.tables import render_table
 
@@ -25,12 +25,11 @@ class SweepReport:
     jobs: list[SweepJob] = field(default_factory=list)
     _started: float = 0.0
 
-    def before(self, overrides: list[str]) -> None:
+    def before(self, job: Job) -> None:
         self._started = time.monotonic()
 
-    def after(self, outcome: RunOutcome | None, error: str | None,
-              overrides: list[str]) -> None:
-        self.jobs.append(SweepJob(overrides, JobStats.of(outcome, error, None, self._started)))
+    def after(self, job: Job, outcome: RunOutcome | None, error: str | None) -> None:
+        self.jobs.append(SweepJob(job.overrides, JobStats.of(outcome, error, None, self._started)))
 
     def summary(self) -> str:
         rows = [[" ".join(j.overrides), *j.stats.cells()] for j in self.jobs]
@@ -56,10 +55,10 @@ def _command(args: list[str]) -> str:
     return " ".join(shlex.quote(a) for a in ["prodi", "run-layer", *args])
 
 
-def run_sweep(args: list[str]) -> int:
-    """Run a multirun; print a summary and resume commands; the exit code."""
+def run_sweep(batch: JobBatch) -> int:
+    """Run a multirun's validated jobs; print a summary and resume commands; the exit code."""
     report = SweepReport()
-    run_hydra(args, before_job=report.before, on_job=report.after)
+    run_jobs(batch, before=report.before, after=report.after)
     sys.stdout.write(report.summary() + "\n")
     resume = report.resume_commands()
     if resume:

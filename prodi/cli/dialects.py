@@ -55,6 +55,11 @@ class Invocation:
                 return self.hydra_flags[i + 1]
         return None
 
+    @property
+    def config_dir(self) -> str | None:
+        """A user's config dir (`-cd/--config-dir`), added to Hydra's search path."""
+        return self.flag_value("-cd", "--config-dir")
+
     def has_flag(self, *names: str) -> bool:
         return any(t in names for t in self.hydra_flags)
 

@@ -10,6 +10,11 @@ import sys
 from prodi.cli import help as help_text
 
 EXIT_CONFIG = 2
+# Flags Hydra handles itself (printing the config, info, help or completions, or another
+# primary config): these go through `hydra.main`.
+HYDRA_ONLY_FLAGS = ("--cfg", "--info", "-i", "--shell-completion", "-sc", "--hydra-help",
+                    "--experimental-rerun", "-cp", "--config-path", "-cn", "--config-name", "-p",
+                    "--package")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,8 +44,6 @@ def run_layer(argv: list[str] | None = None) -> None:
         sys.stdout.write(help_text.RUN_LAYER)
         return
     from prodi.app.failure import describe_failure
-    from prodi.app.hydra_app import run_hydra
-    from prodi.app.preflight import preflight
     from prodi.cli.dialects import translate
 
     try:
@@ -48,31 +51,43 @@ def run_layer(argv: list[str] | None = None) -> None:
         if inv.has_flag("--cfg") and inv.has_flag("--resolve"):
             from prodi.app.show_config import print_resolved
 
-            print_resolved(inv.overrides, inv.flag_value("-cd", "--config-dir"))
+            print_resolved(inv.overrides, inv.config_dir)
             return
+        if inv.has_flag(*HYDRA_ONLY_FLAGS):
+            from prodi.app.hydra_app import run_hydra
+
+            run_hydra(inv.args)
+            return
+        from prodi.app.jobs import compose_jobs
+
         if inv.backfill:
             from prodi.app.backfill import plan_backfill
             from prodi.config.layers import layer_catalog
 
-            config_dir = inv.flag_value("-cd", "--config-dir")
             backfill = plan_backfill(inv.backfill, inv.overrides, inv.hydra_flags,
-                                     layer_catalog([config_dir] if config_dir else []))
-            preflight(backfill.job_overrides(), inv.flag_value("-cd", "--config-dir"))
-        elif not inv.has_flag("--info", "-i", "--shell-completion", "-sc", "--hydra-help", "--cfg"):
-            preflight(inv.overrides, inv.flag_value("-cd", "--config-dir"))
+                                     layer_catalog([inv.config_dir] if inv.config_dir else []))
+            batch = compose_jobs(backfill.jobs(), backfill.overrides, True, inv.config_dir)
+        elif inv.has_flag("-m", "--multirun"):
+            from prodi.app.preflight import expand_sweeps
+
+            batch = compose_jobs(expand_sweeps(inv.overrides), inv.overrides, True, inv.config_dir)
+        else:
+            batch = compose_jobs([inv.overrides], inv.overrides, False, inv.config_dir)
     except Exception as exc:  # noqa: BLE001 - rendered as one paragraph with its exit code
         failure = describe_failure(exc)
         _fail(failure.message, failure.exit_code)
     if inv.backfill:
         from prodi.app.backfill import run_backfill
 
-        _exit_on_failure(run_backfill(backfill))
-    elif inv.has_flag("-m", "--multirun"):
+        _exit_on_failure(run_backfill(backfill, batch))
+    elif batch.multirun:
         from prodi.app.sweep import run_sweep
 
-        _exit_on_failure(run_sweep(inv.args))
+        _exit_on_failure(run_sweep(batch))
     else:
-        run_hydra(inv.args)
+        from prodi.app.jobs import run_jobs
+
+        run_jobs(batch)
 
 
 def _backfill(args: list[str]) -> None:
@@ -126,7 +141,7 @@ def _show(args: list[str]) -> None:
 
     try:
         inv = translate(args)
-        (loaded,) = preflight(inv.overrides, inv.flag_value("-cd", "--config-dir"))
+        (loaded,) = preflight(inv.overrides, inv.config_dir)
         show_tables(loaded)
     except Exception as exc:  # noqa: BLE001
         failure = describe_failure(exc)

@@ -106,10 +106,11 @@ def _unknown_sections(app: AppConfig, catalog: LayerCatalog) -> list[ConfigError
 
 
 def _unique(errors: list[ConfigError]) -> list[ConfigError]:
+    """One error per key path (two stages may both need the same key)."""
     seen: set[str] = set()
     unique = []
     for e in errors:
-        if e.render() not in seen:
-            seen.add(e.render())
+        if e.path not in seen:
+            seen.add(e.path)
             unique.append(e)
     return unique

@@ -34,12 +34,16 @@ class Composer:
     def __init__(self, config_dir: str | None) -> None:
         self.config_dir = config_dir
 
+    def searchpath_overrides(self) -> list[str]:
+        """The override that adds the user's config dir to Hydra's search path."""
+        return ([f"hydra.searchpath=[file://{os.path.abspath(self.config_dir)}]"]
+                if self.config_dir else [])
+
     def compose(self, overrides: list[str]) -> DictConfig:
         """The composed config for these overrides, with `hydra.runtime.choices` kept."""
-        extra = ([f"hydra.searchpath=[file://{os.path.abspath(self.config_dir)}]"]
-                 if self.config_dir else [])
         try:
-            return compose(CONFIG_NAME, overrides=[*overrides, *extra], return_hydra_config=True)
+            return compose(CONFIG_NAME, overrides=[*overrides, *self.searchpath_overrides()],
+                           return_hydra_config=True)
         except MissingConfigException as exc:
             raise composition_error(exc) from None
         except OverrideParseException as exc:

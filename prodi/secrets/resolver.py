@@ -6,9 +6,9 @@ no other copy and never writes a value back onto a config object.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
+from prodi.model.tree import map_strings
 from prodi.secrets.chain import ProviderChain
 from prodi.secrets.errors import SecretError
 from prodi.secrets.references import find_references, substitute
@@ -45,13 +45,12 @@ class SecretResolver:
 
         Key paths are built as `a.b[0].c` under `key_path`. Non-string leaves are kept as is.
         """
-        if isinstance(node, str):
-            return self.resolve(node, key_path)
-        if isinstance(node, Mapping):
-            return {k: self.resolve_tree(v, _join(key_path, str(k))) for k, v in node.items()}
-        if isinstance(node, Sequence) and not isinstance(node, (bytes, bytearray)):
-            return [self.resolve_tree(v, f"{key_path}[{i}]") for i, v in enumerate(node)]
-        return node
+        return map_strings(node, self.resolve, key_path)
+
+    def mask_tree(self, node: Any, key_path: str = "") -> Any:
+        """A copy of a plain tree with every reference resolved (so a missing one fails) and
+        shown as `***`."""
+        return map_strings(node, self.resolve_masked, key_path)
 
     def _lookup(self, text: str, key_path: str) -> dict[tuple[str, str], str]:
         """The value of each distinct reference in `text`, each recorded in the vault."""
@@ -84,6 +83,3 @@ class SecretResolver:
         error.__suppress_context__ = True
         return error.with_traceback(None)
 
-
-def _join(prefix: str, key: str) -> str:
-    return f"{prefix}.{key}" if prefix else key

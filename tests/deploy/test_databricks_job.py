@@ -13,10 +13,10 @@ from databricks.sdk.service.jobs import JobSettings
 from prodi.cli.databricks import databricks_main
 from prodi.config.compose import composer
 from prodi.config.load import load
-from prodi.model.schema.app import FailureNotificationsSpec
 from prodi.deploy.bundle import WHEEL_BUILD
 from prodi.deploy.notifications import FailureNotifications, from_config
 from prodi.deploy.parameters import DIALECTS
+from prodi.model.schema.app import FailureNotificationsSpec
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "docs" / "run" / "jobs" / "databricks_v020.json"
