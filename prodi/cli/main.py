@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import sys
 
+from prodi.app.failure import CONFIG_EXIT
 from prodi.cli import help as help_text
 
-EXIT_CONFIG = 2
 # Flags Hydra handles itself (printing the config, info, help or completions, or another
 # primary config): these go through `hydra.main`.
 HYDRA_ONLY_FLAGS = ("--cfg", "--info", "-i", "--shell-completion", "-sc", "--hydra-help",
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
                 "databricks": _databricks}
     if command not in handlers:
         _fail(f"unknown command {command!r}; expected one of: {', '.join(handlers)} "
-              "(see `prodi --help`)", EXIT_CONFIG)
+              "(see `prodi --help`)", CONFIG_EXIT)
     handlers[command](rest)
 
 
@@ -97,7 +97,7 @@ def _backfill(args: list[str]) -> None:
         return
     if not any(a.split("=", 1)[0] in ("--from", "--dates") for a in args):
         _fail("backfill needs a date range: --from YYYY-MM-DD --to YYYY-MM-DD, or --dates a,b",
-              EXIT_CONFIG)
+              CONFIG_EXIT)
     run_layer(args)
 
 
@@ -124,7 +124,7 @@ def _validate(args: list[str]) -> None:
                            config_dir=ns.config_dir)
     sys.stdout.write(render(results) + "\n")
     if not all(r.ok for r in results):
-        raise SystemExit(EXIT_CONFIG)
+        raise SystemExit(CONFIG_EXIT)
 
 
 def _databricks(args: list[str]) -> None:

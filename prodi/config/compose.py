@@ -44,18 +44,17 @@ class Composer:
         try:
             return compose(CONFIG_NAME, overrides=[*overrides, *self.searchpath_overrides()],
                            return_hydra_config=True)
-        except MissingConfigException as exc:
-            raise composition_error(exc) from None
-        except OverrideParseException as exc:
-            raise ConfigError("<command line>", "valid Hydra overrides (key=value, +key=value, ~key)",
-                              str(exc).splitlines()[0], source="command line") from None
         except HydraException as exc:
             raise composition_error(exc) from None
 
 
 def composition_error(exc: Exception) -> ConfigError:
-    """Turn Hydra's composition errors (unknown group choice, missing `???`) into ConfigErrors."""
+    """Turn Hydra's composition errors (override syntax, unknown group choice, missing `???`)
+    into ConfigErrors."""
     text = str(exc).strip()
+    if isinstance(exc, OverrideParseException):
+        return ConfigError("<command line>", "valid Hydra overrides (key=value, +key=value, ~key)",
+                           text.splitlines()[0], source="command line")
     if isinstance(exc, MissingConfigException) and exc.missing_cfg_file:
         group, _, choice = str(exc.missing_cfg_file).rpartition("/")
         options = ", ".join(exc.options or []) or "see conf/" + group

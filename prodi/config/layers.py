@@ -36,8 +36,11 @@ def layer_catalog(config_dirs: Sequence[str] = ()) -> LayerCatalog:
             errors.append(ConfigError("<root>", "valid YAML", str(exc).splitlines()[0], str(path)))
             continue
         found: list[ConfigError] = []
-        spec = build(LayerSpec, {"name": stem, **data} if isinstance(data, dict) else data, "",
-                     found)
+        spec = build(LayerSpec, data, "", found)
+        if spec is not None and spec.name != stem:
+            found.append(ConfigError("name", f"the file's own name ({stem!r}: it is the layer "
+                                             f"option `layer={stem}`)", repr(spec.name)))
+            spec = None
         for e in found:
             e.source = str(path)
         errors += found

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
 from prodi.model.errors import ConfigError
@@ -36,6 +37,17 @@ class Plugin:
         if len(errors) > before or typed is None:
             return None
         return cls(typed, name=name, path=path)
+
+    def resolved(self: P, resolve: Callable[[Any, str], Any]) -> P:
+        """A copy whose options have every secret reference replaced by its value, for the
+        moment it runs; `resolve(tree, key path)` records each value for masking."""
+        if self.options is None:
+            return self
+        errors: list[ConfigError] = []
+        data = resolve(dataclasses.asdict(self.options), self.path)
+        options = build(type(self.options), data, self.path, errors)
+        assert not errors, errors  # the same shape that was validated, with text substituted
+        return type(self)(options, name=self.name, path=self.path)
 
     def describe(self) -> str:
         """One line for the dry-run plan."""

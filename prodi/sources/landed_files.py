@@ -57,8 +57,8 @@ class LandedFiles(Source):
         from prodi.io.landing import LandingFolder
 
         o = self.options
-        folder = LandingFolder(absolute_storage(run.resolve(o.path, f"{self.path}.path")), o.glob,
-                               o.date_pattern, o.format, run.resolve(o.options, f"{self.path}.options"))
+        folder = LandingFolder(absolute_storage(o.path), o.glob, o.date_pattern, o.format,
+                               o.options)
         files = folder.list(run.spark)
         if run.item.run_date is not None:
             files = [f for f in files if f.landed_date == run.item.run_date]

@@ -60,7 +60,7 @@ class Read(Stage):
 
     def run(self, run: StageRun) -> None:
         assert self.source is not None
-        df = self.source.read(run)
+        df = self.source.resolved(run.resolve).read(run)
         if df is None:
             return
         if self.source.counted:
@@ -100,7 +100,7 @@ class Write(Stage):
 
     def run(self, run: StageRun) -> None:
         assert self.sink is not None and run.df is not None
-        written = self.sink.write(run.df, run)
+        written = self.sink.resolved(run.resolve).write(run.df, run)
         run.rows_written = written.rows
         if run.count_on_write:
             run.rows_read = written.rows

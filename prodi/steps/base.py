@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from prodi.model.errors import ConfigError
@@ -11,6 +12,13 @@ from prodi.plugins.base import Plugin
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
+
+
+@dataclass(frozen=True)
+class ColumnList:
+    """The options of steps that act on a list of columns."""
+
+    columns: tuple[str, ...]
 
 
 class Step(Plugin):

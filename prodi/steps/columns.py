@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from prodi.model.errors import ConfigError
 from prodi.model.spark_types import valid_type
 from prodi.model.sql import expression_errors
-from prodi.steps.base import Step
+from prodi.steps.base import ColumnList, Step
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -70,13 +70,8 @@ class Derive(Step):
         return df
 
 
-@dataclass(frozen=True)
-class ColumnNames:
-    columns: tuple[str, ...]
-
-
 class Drop(Step):
-    Options = ColumnNames
+    Options = ColumnList
 
     def columns_after(self, columns: list[str], errors: list[ConfigError]) -> list[str]:
         errors += self.unknown_listed("columns", self.options.columns, columns)
@@ -92,6 +87,8 @@ class FillValues:
 
 
 class FillNull(Step):
+    """`values: {column: Spark SQL expression}`: NULLs take the expression's value."""
+
     Options = FillValues
 
     def columns_after(self, columns: list[str], errors: list[ConfigError]) -> list[str]:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from prodi.model.errors import ConfigError
-from prodi.steps.base import Step
+from prodi.steps.base import ColumnList, Step
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
-
-
-@dataclass(frozen=True)
-class ColumnList:
-    columns: tuple[str, ...]
 
 
 class PerColumnStep(Step):

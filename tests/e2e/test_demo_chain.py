@@ -111,3 +111,38 @@ def test_example_files_in_order_give_the_demo_gold_tables(spark_session, demo_la
         assert_df_equality(_gold(spark_session, lakehouse, mart),
                            _gold(spark_session, demo_lakehouse, mart),
                            ignore_row_order=True, ignore_nullable=True)
+
+
+PLATINUM = """\
+# A fifth layer, declared by a user: marts over the gold marts.
+name: platinum
+upstream: gold
+items: marts
+dated: false
+stages:
+  - {stage: read, source: {type: sql}}
+  - {stage: write, sink: {type: overwrite}}
+"""
+
+
+def test_a_fifth_layer_declared_in_yaml_runs_marts_over_gold(spark_session, demo_lakehouse,
+                                                             tmp_path):
+    conf = tmp_path / "my_conf"
+    (conf / "layer").mkdir(parents=True)
+    (conf / "layer" / "platinum.yaml").write_text(PLATINUM, encoding="utf-8")
+    mart = ("+pipeline.marts.revenue_by_currency={layer: platinum, sql: 'SELECT currency, "
+            "SUM(orders) AS orders, SUM(revenue) AS revenue FROM daily_revenue GROUP BY currency'}")
+    main(["run-layer", "layer=platinum", "--config-dir", str(conf), mart])
+    totals: dict[str, tuple[int, object]] = {}
+    for _, currency, orders, revenue in expected_demo.daily_revenue(demo_lakehouse / "landing"):
+        n, total = totals.get(currency, (0, 0))
+        totals[currency] = (n + orders, total + revenue)
+    rows = spark_session.read.format("delta").load(
+        str(demo_lakehouse / "platinum" / "revenue_by_currency")).collect()
+    assert sorted((r["currency"], r["orders"], r["revenue"]) for r in rows) == \
+        sorted((c, n, t) for c, (n, t) in totals.items())
+    # gold runs only its own marts; the platinum one is not among them
+    with pytest.raises(SystemExit) as exc:
+        main(["run-layer", "layer=gold", "--config-dir", str(conf), mart,
+              "datasets=[revenue_by_currency]", "dry_run=true"])
+    assert exc.value.code == 2

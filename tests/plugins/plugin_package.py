@@ -68,8 +68,7 @@ class CsvExport(Sink):
 
     def write(self, df, run):
         visible = df.select(*[c for c in df.columns if not c.startswith("_")])
-        visible.coalesce(1).write.mode("overwrite").option("header", "true").csv(
-            run.resolve(self.options.path, f"{self.path}.path"))
+        visible.coalesce(1).write.mode("overwrite").option("header", "true").csv(self.options.path)
         return Written(visible.count())
 '''
 

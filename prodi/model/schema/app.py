@@ -11,6 +11,8 @@ from prodi.model.schema.pipeline import PipelineSpec
 
 @dataclass(frozen=True)
 class StorageSpec:
+    """Where the tables live (root) and where delivered files land."""
+
     root: str
     landing: str
 

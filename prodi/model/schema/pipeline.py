@@ -15,6 +15,8 @@ Action = Literal["warn", "drop", "fail"]
 
 @dataclass(frozen=True)
 class ColumnSpec:
+    """A declared column: its name and Spark SQL type."""
+
     name: str
     type: str
 
