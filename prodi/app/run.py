@@ -62,14 +62,12 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
 
 
 def _log_result(log, result: DatasetResult) -> None:  # noqa: ANN001 - a bound loguru logger
-    log.info("{}/{}: read {} wrote {} dropped {} {}({:.1f}s) -> {}", result.layer,
-             result.dataset, "-" if result.rows_read is None else result.rows_read,
-             result.rows_written, result.rows_dropped,
-             f"duplicates {result.duplicates_removed} " if result.duplicates_removed else "",
-             result.duration_s, result.target)
-    for rule, count in result.failed_rules.items():
-        log.warning("{}/{}: dropped {} row(s) failing {}; e.g. {}", result.layer,
-                    result.dataset, count, rule, result.samples.get(rule, []))
-    for rule, count in result.warned_rules.items():
-        log.warning("{}/{}: {} row(s) fail {} (warn only, kept); e.g. {}", result.layer,
-                    result.dataset, count, rule, result.samples.get(rule, []))
+    log.info("{}/{}: read {} wrote {} quarantined {} dropped {} superseded {} ({:.1f}s) -> {}",
+             result.layer, result.dataset, "-" if result.rows_read is None else result.rows_read,
+             result.rows_written, result.rows_quarantined, result.rows_dropped,
+             result.rows_superseded, result.duration_s, result.target)
+    for what, rules in (("quarantined", result.quarantined_rules), ("dropped", result.failed_rules),
+                        ("kept (warn only)", result.warned_rules)):
+        for rule, count in rules.items():
+            log.warning("{}/{}: {} row(s) fail {}, {}; e.g. {}", result.layer, result.dataset,
+                        count, rule, what, result.samples.get(rule, []))

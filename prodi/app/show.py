@@ -12,9 +12,21 @@ from prodi.secrets.vault import SecretVault
 
 
 def show_tables(loaded: LoadedConfig, limit: int = 50) -> None:
-    """Print each table of the selected layer (datasets, or marts), on the run's session set-up."""
+    """Print each table of the selected layer (datasets, or marts), then its quarantine tables
+    with the reason for every record, on the run's session set-up."""
+    from pyspark.sql import functions as F
+
     from prodi.engine.session import open_session
     from prodi.io import delta_tables
+    from prodi.model.columns import (
+        ERRORS,
+        LANDED_DATE,
+        RAW_RECORD,
+        RECORD_NUMBER,
+        SOURCE_FILE,
+        VALUES,
+    )
+    from prodi.sinks.quarantine import quarantine_location
 
     app = loaded.app
     vault = SecretVault()
@@ -28,6 +40,19 @@ def show_tables(loaded: LoadedConfig, limit: int = 50) -> None:
             continue
         df = delta_tables.read(session.spark, location)
         visible = [c for c in df.columns if not c.startswith("_")]
-        df = df.select(*visible).orderBy(*visible)
-        sys.stdout.write(vault.redact(df._jdf.showString(limit, 0, False)) + "\n")
+        sys.stdout.write(vault.redact(_shown(df.select(*visible).orderBy(*visible), limit)))
+    for plan in loaded.plans:
+        location = session.secrets.resolve(quarantine_location(plan.item), "cloud.storage.root")
+        if delta_tables.exists(session.spark, location):
+            df = delta_tables.read(session.spark, location)
+            sys.stdout.write(f"\n== quarantine of {app.layer.name}.{plan.item.name}: "
+                             f"{df.count()} record(s)  ({location})\n")
+            reasons = F.concat_ws(", ", F.transform(ERRORS, lambda e: e["rule"])).alias("reasons")
+            rows = df.select(LANDED_DATE, SOURCE_FILE, RECORD_NUMBER, reasons, VALUES, RAW_RECORD)
+            sys.stdout.write(vault.redact(_shown(rows.orderBy(LANDED_DATE, SOURCE_FILE,
+                                                              RECORD_NUMBER), limit)))
     sys.stdout.flush()
+
+
+def _shown(df, limit: int) -> str:  # noqa: ANN001 - a DataFrame
+    return df._jdf.showString(limit, 0, False) + "\n"

@@ -28,8 +28,13 @@ class Check(Plugin):
 
 @dataclass(frozen=True)
 class Rule:
-    """An expectation ready to evaluate: its name, predicate and action."""
+    """An expectation ready to evaluate: its name, valid-row predicate and action."""
 
     name: str
     predicate: str
-    action: str
+    action: str  # warn | drop | quarantine | fail
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns the predicate reads (recorded with each failure)."""
+        return tuple(sorted(referenced_columns(self.predicate)))

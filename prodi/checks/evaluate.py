@@ -1,13 +1,14 @@
-"""Evaluate rules on a DataFrame in one pass: failures per rule, the valid rows, samples."""
+"""Evaluate rules on a DataFrame in one pass: failures per rule, the valid rows, the quarantine."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from prodi.checks.base import Rule
-from prodi.model.columns import SOURCE_FILE
-from prodi.model.sql import referenced_columns
+from prodi.checks.quarantine import Failure, errors_column
+from prodi.model.columns import ERRORS, SOURCE_FILE
 from prodi.plugins.run import RuleCount
 
 if TYPE_CHECKING:
@@ -23,42 +24,68 @@ class DataQualityError(Exception):
         self.dataset, self.rule, self.failed, self.sample = dataset, rule, failed, sample
         super().__init__(
             f"dataset {dataset!r}: expectation {rule.name!r} ({rule.predicate}) failed for {failed} "
-            f"row(s); first: {sample}. Fix the data or set its action to warn/drop."
+            f"row(s); first: {sample}. Fix the data or set its action to warn/drop/quarantine."
         )
 
 
-def evaluate(df: DataFrame, rules: Sequence[Rule], dataset: str
-             ) -> tuple[DataFrame, list[RuleCount], int]:
-    """The rows that pass every drop rule, a count per rule, and how many rows were dropped.
+@dataclass
+class Evaluation:
+    valid: DataFrame  # rows that pass every drop and quarantine rule
+    counts: list[RuleCount]
+    rows: int  # rows evaluated
+    dropped: int
+    quarantined: int
+    # The quarantined rows with `_errors` (every rule they broke), or None when there are none.
+    quarantine: DataFrame | None = None
 
-    Raises DataQualityError on a failing `fail` rule. The input is read once for the counts, so
-    callers should pass a cached DataFrame.
+
+def evaluate(df: DataFrame, rules: Sequence[Rule], dataset: str) -> Evaluation:
+    """Count every rule's failures in one aggregation, then split the rows.
+
+    A rule holds where its predicate is true; NULL counts as a failure. A row that breaks a
+    quarantine rule is quarantined (with every rule it broke), one that breaks only drop rules
+    is dropped, warn rules only count. Raises DataQualityError on a failing `fail` rule. Callers
+    should pass a cached DataFrame: it is read for the counts and again for the split.
     """
     from pyspark.sql import functions as F
 
     if not rules:
-        return df, [], 0
-    flags = [F.coalesce(F.expr(r.predicate).cast("boolean"), F.lit(False)) for r in rules]
-    keep = F.lit(True)
-    for flag, rule in zip(flags, rules, strict=True):
-        if rule.action == "drop":
-            keep = keep & flag
-    failing = [F.sum(F.when(~flag, 1).otherwise(0)).alias(f"r{i}") for i, flag in enumerate(flags)]
-    totals = df.select(*failing, F.sum(F.when(~keep, 1).otherwise(0)).alias("dropped")).collect()[0]
+        return Evaluation(df, [], df.count(), 0, 0)
+    failed = [~F.coalesce(F.expr(r.predicate).cast("boolean"), F.lit(False)) for r in rules]
+    quarantined = _any([f for f, r in zip(failed, rules, strict=True) if r.action == "quarantine"])
+    dropped = ~quarantined & _any([f for f, r in zip(failed, rules, strict=True) if r.action == "drop"])
+    totals = df.select(F.count(F.lit(1)).alias("rows"),
+                       *[F.sum(f.cast("int")).alias(f"r{i}") for i, f in enumerate(failed)],
+                       F.sum(quarantined.cast("int")).alias("quarantined"),
+                       F.sum(dropped.cast("int")).alias("dropped")).collect()[0]
     counts = []
     for i, rule in enumerate(rules):
-        failed = int(totals[f"r{i}"] or 0)
-        samples = _sample(df, flags[i], rule) if failed else []
-        if rule.action == "fail" and failed:
-            raise DataQualityError(dataset, rule, failed, samples)
-        counts.append(RuleCount(rule.name, rule.action, failed, samples))
-    dropped = int(totals["dropped"] or 0)
-    return (df.filter(keep) if dropped else df), counts, dropped
+        n = int(totals[f"r{i}"] or 0)
+        samples = _sample(df, failed[i], rule) if n else []
+        if rule.action == "fail" and n:
+            raise DataQualityError(dataset, rule, n, samples)
+        counts.append(RuleCount(rule.name, rule.action, n, samples))
+    n_dropped, n_quarantined = int(totals["dropped"] or 0), int(totals["quarantined"] or 0)
+    valid = df.filter(~quarantined & ~dropped) if n_dropped or n_quarantined else df
+    bad = None
+    if n_quarantined:
+        errors = errors_column([(f, Failure(r.name, r.predicate, r.columns))
+                                for f, r in zip(failed, rules, strict=True)])
+        bad = df.filter(quarantined).withColumn(ERRORS, errors)
+    return Evaluation(valid, counts, int(totals["rows"]), n_dropped, n_quarantined, bad)
 
 
-def _sample(df: DataFrame, flag: Column, rule: Rule) -> list[dict]:
+def _any(flags: list[Column]) -> Column:
+    from pyspark.sql import functions as F
+
+    result = F.lit(False)
+    for flag in flags:
+        result = result | flag
+    return result
+
+
+def _sample(df: DataFrame, failed: Column, rule: Rule) -> list[dict]:
     """A few failing rows: the file they came from and the columns the rule reads, so a user
     can find the bad rows without whole records landing in logs."""
-    columns = [c for c in (SOURCE_FILE, *sorted(referenced_columns(rule.predicate)))
-               if c in df.columns]
-    return [row.asDict() for row in df.filter(~flag).select(*columns).limit(SAMPLE_ROWS).collect()]
+    columns = [c for c in (SOURCE_FILE, *rule.columns) if c in df.columns]
+    return [row.asDict() for row in df.filter(failed).select(*columns).limit(SAMPLE_ROWS).collect()]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 
-from prodi.engine.results import DatasetResult
+from prodi.engine.results import DatasetResult, check_conservation
 from prodi.engine.session import RunSession
 from prodi.plugins.run import StageRun
 from prodi.stages.plan import ItemPlan
@@ -29,13 +29,20 @@ def run_item(session: RunSession, plan: ItemPlan) -> DatasetResult:
             stage.run(run)
             if run.stopped:
                 break
+        run.succeed()
     finally:
         run.release()
-    return DatasetResult(
+    result = DatasetResult(
         layer=plan.item.layer.name, dataset=plan.item.name, target=run.target,
-        rows_read=run.rows_read, rows_written=run.rows_written, rows_dropped=run.rows_dropped,
-        duplicates_removed=run.duplicates_removed,
-        failed_rules={r.name: r.failed for r in run.rules if r.action == "drop" and r.failed},
-        warned_rules={r.name: r.failed for r in run.rules if r.action == "warn" and r.failed},
-        samples={r.name: r.samples for r in run.rules if r.samples},
+        rows_read=run.rows_read, rows_written=run.rows_written,
+        rows_quarantined=run.rows_quarantined, rows_dropped=run.rows_dropped,
+        rows_superseded=run.rows_superseded, failed_rules=_failing(run, "drop"),
+        quarantined_rules=_failing(run, "quarantine"), warned_rules=_failing(run, "warn"),
+        samples={r.name: r.samples for r in run.rules if r.samples}, warnings=run.warnings,
         duration_s=time.monotonic() - started, status=run.status, note=run.note)
+    check_conservation(result)
+    return result
+
+
+def _failing(run: StageRun, action: str) -> dict[str, int]:
+    return {r.name: r.failed for r in run.rules if r.action == action and r.failed}

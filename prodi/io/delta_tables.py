@@ -6,7 +6,8 @@ so the Delta log says which run wrote what, and the row counts read back belong 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from delta.tables import DeltaTable
@@ -16,6 +17,8 @@ from pyspark.sql import functions as F
 from prodi.model.columns import LANDED_DATE, SOURCE_FILE
 
 _COMMIT_NOTE_CONF = "spark.databricks.delta.commitInfo.userMetadata"
+# New columns (a rescued-data column, an added delivery column) reach MERGE targets too.
+_AUTO_MERGE_CONF = "spark.databricks.delta.schema.autoMerge.enabled"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class WriteMetrics:
     operation: str
     rows_written: int
     version: int
+    rows_skipped: int = 0  # MERGE source rows that changed nothing
 
 
 def exists(spark: SparkSession, location: str) -> bool:
@@ -45,8 +49,8 @@ def ingested_files(spark: SparkSession, location: str, landed: str | None) -> se
 
 def append(df: DataFrame, location: str, note: str, partition_by: Sequence[str] = ()
            ) -> WriteMetrics:
-    writer = _writer(df, "append", note, partition_by)
-    writer.save(location)
+    """Add the rows; columns the table lacks are added (a delivery's new columns)."""
+    _writer(df, "append", note, partition_by).option("mergeSchema", "true").save(location)
     return last_write(df.sparkSession, location, note)
 
 
@@ -55,7 +59,7 @@ def overwrite(df: DataFrame, location: str, note: str, partition_by: Sequence[st
     """Replace the table, or with `replace_where` only the rows (partitions) it selects."""
     writer = _writer(df, "overwrite", note, partition_by)
     if replace_where is not None and exists(df.sparkSession, location):
-        writer = writer.option("replaceWhere", replace_where)
+        writer = writer.option("replaceWhere", replace_where).option("mergeSchema", "true")
     else:
         writer = writer.option("overwriteSchema", "true")
     writer.save(location)
@@ -64,27 +68,36 @@ def overwrite(df: DataFrame, location: str, note: str, partition_by: Sequence[st
 
 def merge(df: DataFrame, location: str, note: str, keys: Sequence[str], sequence_by: str | None,
           partition_by: Sequence[str] = ()) -> WriteMetrics:
-    """Upsert on business keys; a row replaces the target's only when its sequence is newer."""
+    """Upsert on business keys; a row replaces the target's only when its sequence is newer.
+    Source rows that change nothing (not newer) are counted as skipped."""
     spark = df.sparkSession
     if not exists(spark, location):
         return overwrite(df, location, note, partition_by)
     on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
     newer = f"s.`{sequence_by}` > t.`{sequence_by}` OR t.`{sequence_by}` IS NULL" \
         if sequence_by else None
-    previous = spark.conf.get(_COMMIT_NOTE_CONF, None)
-    spark.conf.set(_COMMIT_NOTE_CONF, note)
-    try:
+    with _session_conf(spark, {_COMMIT_NOTE_CONF: note, _AUTO_MERGE_CONF: "true"}):
         (DeltaTable.forPath(spark, location).alias("t")
          .merge(df.alias("s"), on)
          .whenMatchedUpdateAll(condition=newer)
          .whenNotMatchedInsertAll()
          .execute())
-    finally:
-        if previous is None:
-            spark.conf.unset(_COMMIT_NOTE_CONF)
-        else:
-            spark.conf.set(_COMMIT_NOTE_CONF, previous)
     return last_write(spark, location, note)
+
+
+@contextmanager
+def _session_conf(spark: SparkSession, conf: dict[str, str]) -> Iterator[None]:
+    previous = {key: spark.conf.get(key, None) for key in conf}
+    for key, value in conf.items():
+        spark.conf.set(key, value)
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                spark.conf.unset(key)
+            else:
+                spark.conf.set(key, value)
 
 
 def _writer(df: DataFrame, mode: str, note: str, partition_by: Sequence[str]) -> DataFrameWriter:
@@ -101,6 +114,6 @@ def last_write(spark: SparkSession, location: str, note: str) -> WriteMetrics:
     if row["operation"] == "MERGE":
         written = int(metrics.get("numTargetRowsInserted", 0)) + \
             int(metrics.get("numTargetRowsUpdated", 0))
-    else:
-        written = int(metrics.get("numOutputRows", 0))
-    return WriteMetrics(row["operation"], written, int(row["version"]))
+        skipped = int(metrics.get("numSourceRows", 0)) - written
+        return WriteMetrics(row["operation"], written, int(row["version"]), skipped)
+    return WriteMetrics(row["operation"], int(metrics.get("numOutputRows", 0)), int(row["version"]))

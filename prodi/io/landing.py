@@ -6,10 +6,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlparse
 
-from pyspark.sql import Column, DataFrame, SparkSession
+from pyspark.sql import Column, SparkSession
 from pyspark.sql import functions as F
-
-from prodi.model.columns import LANDED_DATE, SOURCE_FILE
 
 
 @dataclass(frozen=True)
@@ -18,6 +16,7 @@ class LandedFile:
     name: str
     landed_date: str | None
     size: int
+    modified: int  # ms since the epoch
 
 
 def normalize_path(path: str) -> str:
@@ -58,17 +57,14 @@ class LandingFolder:
             path = status.getPath()
             name = path.getName()
             files.append(LandedFile(normalize_path(path.toString()), name,
-                                    landed_date(name, self.date_pattern), status.getLen()))
+                                    landed_date(name, self.date_pattern), status.getLen(),
+                                    status.getModificationTime()))
         return sorted(files, key=lambda f: f.name)
 
-    def read(self, spark: SparkSession, files: list[LandedFile]) -> DataFrame:
-        """The records of `files` as delivered (text columns), with their file and landed date."""
-        df = spark.read.format(self.format).options(**self.options).load([f.path for f in files])
-        df = df.withColumn(SOURCE_FILE, source_file_column())
-        if self.date_pattern is not None:
-            return df.withColumn(LANDED_DATE,
-                                 F.regexp_extract(F.col(SOURCE_FILE), self.date_pattern, 0))
-        return df.withColumn(LANDED_DATE, F.lit(None).cast("string"))
+    def exists(self, spark: SparkSession) -> bool:
+        jvm = spark.sparkContext._jvm
+        path = jvm.org.apache.hadoop.fs.Path(self.path)
+        return bool(path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(path))
 
 
 def source_file_column() -> Column:

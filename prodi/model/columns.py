@@ -1,9 +1,20 @@
-"""The metadata columns prodi adds to every ingested record, named once."""
+"""The metadata columns prodi adds to records, named once."""
 
 SOURCE_FILE = "_source_file"
 LANDED_DATE = "_landed_date"
+RECORD_NUMBER = "_record_number"  # 1-based position of the record in its file
 INGESTED_AT = "_ingested_at"
 RUN_ID = "_run_id"
+RESCUED = "_rescued_data"  # undeclared columns of a record, as JSON (on_schema_change: rescue)
+CORRUPT = "_corrupt_record"  # the raw text of a record the reader could not parse
 
-# Carried from raw through every dataset layer.
-INGESTION = (SOURCE_FILE, LANDED_DATE, INGESTED_AT, RUN_ID)
+# Carried from raw through every dataset layer, with their Spark types.
+INGESTION_TYPES = {SOURCE_FILE: "string", LANDED_DATE: "string", RECORD_NUMBER: "bigint",
+                   INGESTED_AT: "timestamp", RUN_ID: "string", RESCUED: "string"}
+INGESTION = tuple(INGESTION_TYPES)
+
+# Quarantine tables: the record's values, why, and where it came from.
+VALUES = "_values"
+RAW_RECORD = "_raw_record"
+ERRORS = "_errors"
+QUARANTINED_AT = "_quarantined_at"

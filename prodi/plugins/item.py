@@ -36,6 +36,19 @@ class Item:
         """The Delta table of `name` in `layer` (secrets in the storage root not yet resolved)."""
         return table_location(self.app.cloud.storage.root, layer, self.app.env.table_prefix, name)
 
+    def declared_columns(self) -> list[str] | None:
+        """The columns the dataset declares, in this layer's section or the first one above it
+        that does (raw reads what bronze declares); None when none does."""
+        ds = self.app.pipeline.datasets.get(self.name)
+        if ds is None:
+            return None
+        names = self.catalog.names()
+        for layer in names[names.index(self.layer.name):]:
+            section = ds.section(layer)
+            if section is not None and section.columns:
+                return [c.name for c in section.columns]
+        return None
+
     def upstream_items(self) -> list[str]:
         """The tables of the upstream layer: its datasets, or its marts."""
         up = self.layer.upstream

@@ -35,16 +35,29 @@ class StageRun:
     secrets: SecretResolver
     df: DataFrame | None = None
     scope: str | None = None  # predicate of the rows the run replaces (None: all of them)
+    quarantine_scope: str | None = None  # predicate of the quarantine rows the run replaces
+    quarantine_append: bool = False  # add to the quarantine instead (each input read once)
+    # Every row read ends in exactly one of: written, quarantined, dropped, superseded.
     rows_read: int | None = None
-    count_on_write: bool = False  # every row read is written as it is: rows read = rows written
     rows_written: int = 0
+    rows_quarantined: int = 0
     rows_dropped: int = 0
-    duplicates_removed: int = 0
+    rows_superseded: int = 0  # older versions of a key, and rows a MERGE skipped as not newer
+    rows_current: int | None = None  # rows in `df` as last counted (None: not counted)
+    quarantine: list[DataFrame] = field(default_factory=list)  # quarantine records, to write
     rules: list[RuleCount] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # shown in the run summary
     status: str = "ok"
     note: str = ""
     stopped: bool = False
     _cleanups: list[Callable[[], Any]] = field(default_factory=list)
+    _on_success: list[Callable[[], Any]] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        from loguru import logger
+
+        logger.warning("{}/{}: {}", self.item.layer.name, self.item.name, message)
+        self.warnings.append(message)
 
     def stop(self, status: str, note: str) -> None:
         """End the item here: nothing (more) to do, with why."""
@@ -70,7 +83,16 @@ class StageRun:
         return df
 
     def on_done(self, cleanup: Callable[[], Any]) -> None:
+        """Run `cleanup` when the item is done, whatever happened."""
         self._cleanups.append(cleanup)
+
+    def on_success(self, action: Callable[[], Any]) -> None:
+        """Run `action` once every stage has succeeded (e.g. record what was ingested)."""
+        self._on_success.append(action)
+
+    def succeed(self) -> None:
+        for action in self._on_success:
+            action()
 
     def release(self) -> None:
         while self._cleanups:

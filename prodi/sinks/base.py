@@ -16,10 +16,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Written:
-    """What a write did: rows written (inserted + updated for a MERGE) and the table version."""
+    """What a write did: rows written (inserted + updated for a MERGE), the table version, and
+    rows that changed nothing because the table already had a newer version of them."""
 
     rows: int
     version: int | None = None
+    superseded: int = 0
 
 
 @dataclass(frozen=True)

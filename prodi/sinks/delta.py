@@ -62,4 +62,4 @@ class Merge(Sink):
         assert isinstance(section, SectionSpec) and section.keys
         m = delta_tables.merge(df, run.target, run.commit_note(), section.keys, section.sequence_by,
                                self.partition_by(run.item))
-        return Written(m.rows_written, m.version)
+        return Written(m.rows_written, m.version, m.rows_skipped)

@@ -1,4 +1,10 @@
-"""Landed files (csv, json, parquet, text) in a folder of any Hadoop filesystem, each read once."""
+"""Landed files (csv, json, parquet, text) in a folder of any Hadoop filesystem, each read once.
+
+Every delivered record ends up in the raw table or in raw's quarantine: records the reader
+can't parse (kept as their raw text), records with bytes that don't decode in the declared
+encoding, and the records of a file that lacks a declared column. Files are known by path,
+size and modification time (see `prodi.io.file_ledger`).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +16,19 @@ from loguru import logger
 
 from prodi.model.columns import LANDED_DATE
 from prodi.model.errors import ConfigError
-from prodi.model.layout import absolute_storage
+from prodi.model.layout import absolute_storage, table_location
 from prodi.plugins.item import Item
 from prodi.plugins.run import StageRun
 from prodi.sources.base import Source
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
+
+    from prodi.io.landing import LandedFile
+
+
+class RedeliveryError(Exception):
+    """A file was delivered again with other content, and the source says to fail."""
 
 
 @dataclass(frozen=True)
@@ -27,13 +39,16 @@ class LandedFilesOptions:
     # Regex whose first match in a file name is the file's landed date (YYYY-MM-DD).
     date_pattern: str | None = None
     options: dict[str, str] = field(default_factory=dict)  # Spark reader options
+    encoding: str = "UTF-8"
+    # A file delivered again under a known name with other content (size or modification time).
+    on_redelivery: Literal["ingest", "warn", "fail"] = "warn"
 
 
 class LandedFiles(Source):
-    """Appends what is new: files already in the target table (by path) are not read again."""
+    """Appends what is new; every delivered record is ingested or quarantined with a reason."""
 
     Options = LandedFilesOptions
-    counted = False
+    counted = False  # it counts the records delivered itself
 
     def validate(self, item: Item) -> list[ConfigError]:
         pattern = self.options.date_pattern
@@ -53,25 +68,84 @@ class LandedFiles(Source):
                          f"ingested; {scope})"}
 
     def read(self, run: StageRun) -> DataFrame | None:
-        from prodi.io import delta_tables
+        from prodi.io import file_ledger
         from prodi.io.landing import LandingFolder
+        from prodi.sources.delivery_checks import split_delivery
 
         o = self.options
-        folder = LandingFolder(absolute_storage(o.path), o.glob, o.date_pattern, o.format,
-                               o.options)
-        files = folder.list(run.spark)
-        if run.item.run_date is not None:
-            files = [f for f in files if f.landed_date == run.item.run_date]
-        target = run.target
-        done = delta_tables.ingested_files(run.spark, target, run.item.run_date) if files else set()
-        new = [f for f in files if f.path not in done]
+        reader = {**o.options, "encoding": o.encoding} if o.format in ("csv", "json") else o.options
+        folder = LandingFolder(absolute_storage(o.path), o.glob, o.date_pattern, o.format, reader)
+        if not folder.exists(run.spark):
+            run.warn(f"the landing folder {folder.path} does not exist")
+            run.stop("no input", "")
+            return None
+        files = self._in_scope(run, folder.list(run.spark))
+        ledger = run.resolve(ledger_location(run.item), "cloud.storage.root")
+        new = self._new_files(run, files, ledger)
         logger.info("{}/{}: {} landed file(s) in {}, {} already ingested, {} new",
                     run.item.layer.name, run.item.name, len(files), folder.path,
                     len(files) - len(new), len(new))
         if not new:
             run.stop("ok", "nothing new")
             return None
+        good, per_file = split_delivery(run, o.format, reader, new, o.date_pattern)
         run.note = f"{len(new)} file(s)"
-        run.count_on_write = True
-        return folder.read(run.spark, new)
+        run.quarantine_append = True
+        entries = [(f.path, f.size, f.modified, f.landed_date, *per_file.get(f.path, (0, 0)),
+                    "ingested" if per_file.get(f.path, (0, 0))[0] else "empty", run.run_id)
+                   for f in new]
+        run.on_success(lambda: file_ledger.record(run.spark, ledger, entries, run.commit_note()))
+        return good
 
+    def _in_scope(self, run: StageRun, files: list[LandedFile]) -> list[LandedFile]:
+        """The files of the run date (all dated ones without one); undated names are reported."""
+        if self.options.date_pattern is not None:
+            undated = [f.name for f in files if f.landed_date is None]
+            if undated:
+                run.warn(f"{len(undated)} file(s) match {self.options.glob!r} but not date_pattern "
+                         f"{self.options.date_pattern!r}, so they are not ingested: "
+                         f"{', '.join(undated[:10])}{' ...' if len(undated) > 10 else ''}")
+            files = [f for f in files if f.landed_date is not None]
+        if run.item.run_date is not None:
+            files = [f for f in files if f.landed_date == run.item.run_date]
+        return files
+
+    def _new_files(self, run: StageRun, files: list[LandedFile], ledger: str) -> list[LandedFile]:
+        from prodi.io import delta_tables, file_ledger
+
+        if not files:
+            return []
+        known = file_ledger.known_files(run.spark, ledger)
+        before_ledger = (delta_tables.ingested_files(run.spark, run.target, run.item.run_date)
+                         if not known else set())  # raw tables written before the ledger existed
+        new = []
+        for f in files:
+            entry = known.get(f.path)
+            if entry is None:
+                if f.path not in before_ledger:
+                    new.append(f)
+            elif (entry.size, entry.modified) != (f.size, f.modified):
+                if self._redelivered(run, f, entry.size):
+                    new.append(f)
+        return new
+
+    def _redelivered(self, run: StageRun, file: LandedFile, size_before: int) -> bool:
+        policy = self.options.on_redelivery
+        what = (f"{file.path} was delivered again with other content ({size_before} -> "
+                f"{file.size} bytes, or a new modification time)")
+        if policy == "fail":
+            raise RedeliveryError(f"dataset {run.item.name!r}: {what}; on_redelivery: fail at "
+                                  f"{self.path}.on_redelivery (ingest takes it as a new delivery)")
+        if policy == "warn":
+            run.warn(f"{what}: not ingested (on_redelivery: warn; `ingest` takes it as a new "
+                     "delivery)")
+            return False
+        run.warn(f"{what}: ingested as a new delivery (on_redelivery: ingest)")
+        return True
+
+
+def ledger_location(item: Item) -> str:
+    """The ledger of the files an item has seen (secret references not yet resolved)."""
+    app = item.app
+    return table_location(app.cloud.storage.root, f"ingested_files/{item.layer.name}",
+                          app.env.table_prefix, item.name)

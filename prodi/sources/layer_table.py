@@ -69,5 +69,5 @@ class LayerTable(Source):
         date = run.item.run_date
         if date is None:
             return df
-        run.scope = f"{LANDED_DATE} = '{date}'"
+        run.scope = run.quarantine_scope = f"{LANDED_DATE} = '{date}'"
         return df.filter(F.col(LANDED_DATE) == F.lit(date))

@@ -126,5 +126,7 @@ class LatestPerKey(Stage):
         section = _section(run.item)
         latest = run.cached(latest_per_key(run.df, section.keys or (), section.sequence_by))
         kept = latest.count()
-        run.duplicates_removed = (run.rows_read or 0) - run.rows_dropped - kept
+        if run.rows_current is not None:
+            run.rows_superseded += run.rows_current - kept
+        run.rows_current = kept
         run.df = latest

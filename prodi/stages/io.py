@@ -12,6 +12,7 @@ from prodi.model.sql import unknown_column
 from prodi.plugins.item import Item
 from prodi.plugins.run import StageRun
 from prodi.sinks import SINKS, Sink
+from prodi.sinks.quarantine import quarantine_location, write_quarantine
 from prodi.sources import SOURCES, Source
 from prodi.stages.base import Stage
 
@@ -41,7 +42,7 @@ class Read(Stage):
     """Reads the item's `source` (default: the layer's); caches and counts what it yields."""
 
     Options = ReadOptions
-    uses = ("source",)
+    uses = ("source", "on_schema_change")
     source: Source | None
 
     def prepare(self, item: Item, errors: list[ConfigError]) -> None:
@@ -65,7 +66,7 @@ class Read(Stage):
             return
         if self.source.counted:
             df = run.cached(df)
-            run.rows_read = df.count()
+            run.rows_read = run.rows_current = df.count()
         run.df = df
 
 
@@ -73,7 +74,7 @@ class Write(Stage):
     """Writes with the item's `sink` (default: the layer's) and counts the rows written."""
 
     Options = WriteOptions
-    uses = ("sink", "partition_by")
+    uses = ("sink", "partition_by", "max_quarantined_ratio")
     sink: Sink | None
 
     def prepare(self, item: Item, errors: list[ConfigError]) -> None:
@@ -99,8 +100,33 @@ class Write(Stage):
         return {"writes": self.item.target, **self.sink.plan(self.item)}
 
     def run(self, run: StageRun) -> None:
+        from functools import reduce
+
         assert self.sink is not None and run.df is not None
+        # The evidence first: a run that fails on too many bad rows still keeps them.
+        rows = reduce(lambda a, b: a.unionByName(b), run.quarantine) if run.quarantine else None
+        run.rows_quarantined = write_quarantine(run, rows)
+        _check_ratio(run, self._max_ratio())
         written = self.sink.resolved(run.resolve).write(run.df, run)
         run.rows_written = written.rows
-        if run.count_on_write:
-            run.rows_read = written.rows
+        run.rows_superseded += written.superseded
+
+    def _max_ratio(self) -> float | None:
+        own = getattr(self.item.section, "max_quarantined_ratio", None)
+        return own if own is not None else self.item.layer.max_quarantined_ratio
+
+
+class QuarantineLimitError(Exception):
+    """More of the rows read were quarantined than the dataset allows."""
+
+
+def _check_ratio(run: StageRun, limit: float | None) -> None:
+    if limit is None or not run.rows_read or not run.rows_quarantined:
+        return
+    ratio = run.rows_quarantined / run.rows_read
+    if ratio > limit:
+        raise QuarantineLimitError(
+            f"dataset {run.item.name!r} ({run.item.layer.name}): {run.rows_quarantined} of "
+            f"{run.rows_read} rows read were quarantined ({ratio:.1%}), more than "
+            f"max_quarantined_ratio {limit:g} allows; they are in {quarantine_location(run.item)} "
+            "with their reasons. Fix the delivery or raise the limit.")

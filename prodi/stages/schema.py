@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from prodi.checks.base import Rule
-from prodi.model.columns import INGESTED_AT, INGESTION, RUN_ID
+from prodi.model.columns import INGESTED_AT, INGESTION, INGESTION_TYPES, RUN_ID
 from prodi.model.errors import ConfigError
 from prodi.model.schema.pipeline import ColumnSpec, SectionSpec
 from prodi.model.spark_types import EXPECTED, valid_type
@@ -15,35 +16,53 @@ from prodi.stages.base import Stage
 from prodi.stages.rules import apply_rules
 
 
-class MissingColumnsError(Exception):
-    """The rows read lack columns the section declares."""
-
-
 def _declared(item: Item) -> tuple[ColumnSpec, ...]:
     section = item.section
     return section.columns or () if isinstance(section, SectionSpec) else ()
 
 
-class ValidateTypes(Stage):
-    """Rows with a value that doesn't cast to its declared column type are dropped, per column rule."""
+@dataclass(frozen=True)
+class TypeCheckOptions:
+    action: Literal["warn", "drop", "quarantine", "fail"] = "quarantine"
 
+
+class ValidateTypes(Stage):
+    """Each delivered value must cast to its declared type, without rounding unless the column
+    says `on_precision_loss: round`; rows that don't get the action (default: quarantine).
+    A declared column the rows lack is added as NULL, with a warning."""
+
+    Options = TypeCheckOptions
     uses = ("columns",)
 
     def rules(self) -> list[Rule]:
-        return [Rule(f"{c.name}_is_{c.type.replace(' ', '')}",
-                     f"`{c.name}` IS NULL OR try_cast(`{c.name}` AS {c.type}) IS NOT NULL", "drop")
-                for c in _declared(self.item) if c.type.lower() != "string"]
+        rules = []
+        for c in _declared(self.item):
+            if c.type.lower() == "string":
+                continue
+            name, kind = f"`{c.name}`", c.type.replace(" ", "")
+            rules.append(Rule(f"{c.name}_is_{kind}",
+                              f"{name} IS NULL OR try_cast({name} AS {c.type}) IS NOT NULL",
+                              self.options.action))
+            if kind.lower().startswith("decimal") and c.on_precision_loss == "quarantine":
+                rules.append(Rule(f"{c.name}_fits_{kind}_without_rounding",
+                                  f"{name} IS NULL OR try_cast({name} AS {c.type}) IS NULL OR "
+                                  f"try_cast({name} AS DECIMAL(38, 18)) = "
+                                  f"try_cast(try_cast({name} AS {c.type}) AS DECIMAL(38, 18))",
+                                  self.options.action))
+        return rules
 
     def plan(self) -> dict[str, Any]:
         return {"type_checks": [f"{r.name} [{r.action}]" for r in self.rules()]}
 
     def run(self, run: StageRun) -> None:
+        from pyspark.sql import functions as F
+
         assert run.df is not None
         missing = [c.name for c in _declared(run.item) if c.name not in run.df.columns]
         if missing:
-            raise MissingColumnsError(
-                f"dataset {run.item.name!r}: the rows read have no column(s) {missing} declared in "
-                f"{run.item.path}.columns (they have {sorted(run.df.columns)})")
+            run.warn(f"the rows read have no column(s) {missing} declared in "
+                     f"{run.item.path}.columns: they are NULL")
+            run.df = run.df.withColumns({c: F.lit(None).cast("string") for c in missing})
         apply_rules(run, self.rules())
 
 
@@ -78,8 +97,11 @@ class Conform(Stage):
         from pyspark.sql import functions as F
 
         assert run.df is not None
+        present = set(run.df.columns)
+        carried = [(F.col(c) if c in present else F.lit(None)).cast(t).alias(c)
+                   for c, t in INGESTION_TYPES.items()]
         run.df = run.df.select(*[F.col(f"`{c.name}`").cast(c.type).alias(c.name)
-                                 for c in _declared(run.item)], *INGESTION)
+                                 for c in _declared(run.item)], *carried)
 
 
 class Stamp(Stage):

@@ -29,7 +29,6 @@ class InlineRows(Source):
         columns = sorted({key for row in self.options.rows for key in row})
         df = run.spark.createDataFrame([tuple(r.get(c) for c in columns) for r in self.options.rows],
                                        ", ".join(f"`{c}` string" for c in columns))
-        run.count_on_write = True
         return df.withColumns({"_source_file": F.lit("inline"),
                                "_landed_date": F.lit(self.options.landed_date)})
 

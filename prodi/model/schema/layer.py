@@ -40,6 +40,9 @@ class LayerSpec:
     # so a backfill runs them once, after the dated ones.
     dated: bool = True
     stages: tuple[StageSpec, ...] = ()
+    # Defaults for the layer's sections (each may set its own).
+    on_schema_change: Literal["fail", "add_columns", "rescue"] = "rescue"
+    max_quarantined_ratio: float | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from prodi.model.schema.plugin import PluginSpec
 from prodi.model.tree import join
 from prodi.model.typed import build
 
-Action = Literal["warn", "drop", "fail"]
+Action = Literal["warn", "drop", "quarantine", "fail"]
+SchemaPolicy = Literal["fail", "add_columns", "rescue"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,9 @@ class ColumnSpec:
 
     name: str
     type: str
+    # A value that fits the type only by rounding (12.345 into decimal(12,2)) is quarantined,
+    # unless this says `round`.
+    on_precision_loss: Literal["quarantine", "round"] = "quarantine"
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,10 @@ class SectionSpec:
     sequence_by: str | None = None
     partition_by: tuple[str, ...] = ()
     sink: PluginSpec | None = None
+    # Unexpected or missing columns in what is read (default: the layer's).
+    on_schema_change: SchemaPolicy | None = None
+    # Fail the run when more than this share of the rows read is quarantined (default: the layer's).
+    max_quarantined_ratio: float | None = None
 
     def keys_set(self) -> list[str]:
         """The keys this section sets (differs from the default)."""

@@ -1,0 +1,123 @@
+"""Delivered records read by column name, whatever order or case each file's header has.
+
+CSV files are grouped by header; each group is read with its own header as the schema, and the
+groups are unioned by name, so a file that lacks a column or orders them differently never
+shifts values. Names are trimmed and compared case-insensitively: a delivered `Currency ` is the
+declared `currency`. Records the reader can't parse keep their raw text in `_corrupt_record`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import reduce
+
+from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from prodi.io.landing import LandedFile, source_file_column
+from prodi.model.columns import CORRUPT, LANDED_DATE, RECORD_NUMBER, SOURCE_FILE
+
+_ORDER = "__prodi_order"
+
+
+class DeliveryError(Exception):
+    """A delivered file that can't be read by column name."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    records: DataFrame  # normalized columns (text for csv/json), _corrupt_record, file, date, number
+    columns: dict[str, list[str]]  # file path -> its normalized column names (None: per record)
+
+
+def normalize(name: str, declared: Sequence[str]) -> str:
+    """A delivered column name as the config spells it: trimmed, matched case-insensitively."""
+    key = name.strip().lower()
+    return next((d for d in declared if d.strip().lower() == key), key)
+
+
+def read_header(spark: SparkSession, file: LandedFile, encoding: str, delimiter: str) -> list[str] | None:
+    """The first line of a CSV file split into names (None: the file is empty)."""
+    jvm = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(file.path)
+    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    reader = jvm.java.io.BufferedReader(jvm.java.io.InputStreamReader(fs.open(path), encoding))
+    try:
+        line = reader.readLine()
+    finally:
+        reader.close()
+    if line is None:
+        return None
+    import csv
+
+    return next(csv.reader([line.lstrip("\ufeff")], delimiter=delimiter), [])
+
+
+def read_delivery(spark: SparkSession, fmt: str, options: dict[str, str], files: list[LandedFile],
+                  declared: Sequence[str], date_pattern: str | None) -> Delivery:
+    """The records of `files` by column name, with their file, landed date and record number."""
+    if fmt == "csv" and options.get("header", "false").lower() == "true":
+        frames, columns = _csv_by_header(spark, options, files, declared)
+    else:
+        reader = spark.read.format(fmt).options(**options)
+        if fmt in ("csv", "json"):
+            reader = reader.option("columnNameOfCorruptRecord", CORRUPT).option("mode", "PERMISSIVE")
+        df = reader.load([f.path for f in files])
+        frames, columns = [_renamed(df, declared, ", ".join(f.name for f in files))], {}
+    records = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
+    if CORRUPT not in records.columns:
+        records = records.withColumn(CORRUPT, F.lit(None).cast("string"))
+    date = (F.regexp_extract(F.col(SOURCE_FILE), date_pattern, 0) if date_pattern
+            else F.lit(None).cast("string"))
+    window = Window.partitionBy(SOURCE_FILE).orderBy(_ORDER)
+    records = (records.withColumn(LANDED_DATE, date)
+               .withColumn(RECORD_NUMBER, F.row_number().over(window).cast("bigint"))
+               .drop(_ORDER))
+    return Delivery(records, columns)
+
+
+def _csv_by_header(spark: SparkSession, options: dict[str, str], files: list[LandedFile],
+                   declared: Sequence[str]) -> tuple[list[DataFrame], dict[str, list[str]]]:
+    encoding = options.get("encoding", options.get("charset", "UTF-8"))
+    delimiter = options.get("sep", options.get("delimiter", ","))
+    groups: dict[tuple[str, ...], list[LandedFile]] = {}
+    columns: dict[str, list[str]] = {}
+    for file in files:
+        header = read_header(spark, file, encoding, delimiter)
+        if header is None:
+            continue
+        names = [normalize(h, declared) for h in header]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise DeliveryError(f"file {file.path}: column(s) {twice} appear more than once in its "
+                                "header (names are compared trimmed and case-insensitively)")
+        columns[file.path] = names
+        groups.setdefault(tuple(names), []).append(file)
+    frames = []
+    for names, group in groups.items():
+        schema = T.StructType([T.StructField(n, T.StringType()) for n in names] +
+                              [T.StructField(CORRUPT, T.StringType())])
+        df = (spark.read.format("csv").options(**options).option("mode", "PERMISSIVE")
+              .option("columnNameOfCorruptRecord", CORRUPT).schema(schema)
+              .load([f.path for f in group]))
+        frames.append(_with_origin(df))
+    if not frames:  # only empty files: no records, but the right shape
+        schema = T.StructType([T.StructField(CORRUPT, T.StringType())])
+        frames.append(_with_origin(spark.createDataFrame([], schema), empty=True))
+    return frames, columns
+
+
+def _renamed(df: DataFrame, declared: Sequence[str], where: str) -> DataFrame:
+    names = [c if c == CORRUPT else normalize(c, declared) for c in df.columns]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise DeliveryError(f"file(s) {where}: field(s) {twice} appear more than once "
+                            "(names are compared trimmed and case-insensitively)")
+    return _with_origin(df.toDF(*names))
+
+
+def _with_origin(df: DataFrame, empty: bool = False) -> DataFrame:
+    source = F.lit(None).cast("string") if empty else source_file_column()
+    return df.withColumn(SOURCE_FILE, source).withColumn(_ORDER, F.monotonically_increasing_id())

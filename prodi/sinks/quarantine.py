@@ -1,0 +1,45 @@
+"""The quarantine table beside each target: `<root>/quarantine/<layer>/<prefix><dataset>`.
+
+A run replaces the quarantine rows in its own scope (one landed date, the files it ingested, or
+everything), so re-running a date never piles up old evidence, and an empty scope clears it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from prodi.model.columns import LANDED_DATE
+from prodi.model.layout import table_location
+from prodi.plugins.item import Item
+from prodi.plugins.run import StageRun
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+QUARANTINE = "quarantine"
+
+
+def quarantine_location(item: Item) -> str:
+    """Where an item's quarantined records go (secret references not yet resolved)."""
+    app = item.app
+    return table_location(app.cloud.storage.root, f"{QUARANTINE}/{item.layer.name}",
+                          app.env.table_prefix, item.name)
+
+
+def write_quarantine(run: StageRun, rows: DataFrame | None) -> int:
+    """Replace the run's scope of the item's quarantine table with `rows`; how many were written."""
+    from prodi.io import delta_tables
+
+    location = run.resolve(quarantine_location(run.item), "cloud.storage.root")
+    exists = delta_tables.exists(run.spark, location)
+    if rows is None:
+        if not exists or run.quarantine_append:
+            return 0
+        rows = delta_tables.read(run.spark, location).limit(0)
+    if not exists and rows.isEmpty():
+        return 0  # nothing to keep, nothing to clear: no table until there is evidence
+    if run.quarantine_append:
+        return delta_tables.append(rows, location, run.commit_note(), (LANDED_DATE,)).rows_written
+    metrics = delta_tables.overwrite(rows, location, run.commit_note(), (LANDED_DATE,),
+                                     run.quarantine_scope if exists else None)
+    return metrics.rows_written
