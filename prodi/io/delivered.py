@@ -8,7 +8,8 @@ declared `currency`. Records the reader can't parse keep their raw text in `_cor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 
@@ -63,9 +64,10 @@ def read_delivery(spark: SparkSession, fmt: str, options: dict[str, str], files:
     else:
         reader = spark.read.format(fmt).options(**options)
         if fmt in ("csv", "json"):
-            reader = reader.option("columnNameOfCorruptRecord", CORRUPT).option("mode", "PERMISSIVE")
-        df = reader.load([f.path for f in files])
-        frames, columns = [_renamed(df, declared, ", ".join(f.name for f in files))], {}
+            reader = reader.option("columnNameOfCorruptRecord", CORRUPT)
+        with _case_sensitive(spark):  # `Amount` in one file and `amount` in another: both kept
+            df = _positional(reader.load([f.path for f in files]))
+        frames, columns = [_with_origin(_by_name(df, declared))], {}
     records = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
     if CORRUPT not in records.columns:
         records = records.withColumn(CORRUPT, F.lit(None).cast("string"))
@@ -88,7 +90,7 @@ def _csv_by_header(spark: SparkSession, options: dict[str, str], files: list[Lan
         header = read_header(spark, file, encoding, delimiter)
         if header is None:
             continue
-        names = [normalize(h, declared) for h in header]
+        names = [normalize(h, declared) or f"column_{i + 1}" for i, h in enumerate(header)]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise DeliveryError(f"file {file.path}: column(s) {twice} appear more than once in its "
@@ -99,7 +101,7 @@ def _csv_by_header(spark: SparkSession, options: dict[str, str], files: list[Lan
     for names, group in groups.items():
         schema = T.StructType([T.StructField(n, T.StringType()) for n in names] +
                               [T.StructField(CORRUPT, T.StringType())])
-        df = (spark.read.format("csv").options(**options).option("mode", "PERMISSIVE")
+        df = (spark.read.format("csv").options(**options)
               .option("columnNameOfCorruptRecord", CORRUPT).schema(schema)
               .load([f.path for f in group]))
         frames.append(_with_origin(df))
@@ -109,15 +111,45 @@ def _csv_by_header(spark: SparkSession, options: dict[str, str], files: list[Lan
     return frames, columns
 
 
-def _renamed(df: DataFrame, declared: Sequence[str], where: str) -> DataFrame:
-    names = [c if c == CORRUPT else normalize(c, declared) for c in df.columns]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise DeliveryError(f"file(s) {where}: field(s) {twice} appear more than once "
-                            "(names are compared trimmed and case-insensitively)")
-    return _with_origin(df.toDF(*names))
+def _positional(df: DataFrame) -> tuple[DataFrame, list[T.StructField]]:
+    """The frame with columns renamed by position, and its delivered fields. Names that differ
+    only in case can only be told apart while Spark is case-sensitive, so such a frame is
+    materialized then (a local checkpoint) and never resolved by name again."""
+    fields = df.schema.fields
+    renamed = df.withColumn(SOURCE_FILE, source_file_column())
+    renamed = renamed.toDF(*[f"__prodi_{i}" for i in range(len(fields))], SOURCE_FILE)
+    if len({f.name.lower() for f in fields}) < len(fields):
+        renamed = renamed.localCheckpoint(eager=True)
+    return renamed, fields
+
+
+def _by_name(frame: tuple[DataFrame, list[T.StructField]], declared: Sequence[str]) -> DataFrame:
+    """Columns named as the config spells them, objects and arrays as their JSON text (raw stays
+    text as delivered); fields that differ only in case or spaces become one column."""
+    nested = (T.StructType, T.ArrayType, T.MapType)
+    df, fields = frame
+    merged: dict[str, list] = {}
+    for i, f in enumerate(fields):
+        column = F.col(f"__prodi_{i}")
+        name = f.name if f.name == CORRUPT else normalize(f.name, declared)
+        merged.setdefault(name, []).append(F.to_json(column) if isinstance(f.dataType, nested)
+                                           else column)
+    return df.select(*[(F.coalesce(*cols) if len(cols) > 1 else cols[0]).alias(n)
+                       for n, cols in merged.items()], SOURCE_FILE)
+
+
+@contextmanager
+def _case_sensitive(spark: SparkSession) -> Iterator[None]:
+    key = "spark.sql.caseSensitive"
+    previous = spark.conf.get(key)
+    spark.conf.set(key, "true")
+    try:
+        yield
+    finally:
+        spark.conf.set(key, previous)
 
 
 def _with_origin(df: DataFrame, empty: bool = False) -> DataFrame:
-    source = F.lit(None).cast("string") if empty else source_file_column()
-    return df.withColumn(SOURCE_FILE, source).withColumn(_ORDER, F.monotonically_increasing_id())
+    if SOURCE_FILE not in df.columns:
+        df = df.withColumn(SOURCE_FILE, F.lit(None).cast("string") if empty else source_file_column())
+    return df.withColumn(_ORDER, F.monotonically_increasing_id())

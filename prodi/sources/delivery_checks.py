@@ -47,7 +47,8 @@ def split_delivery(run: StageRun, fmt: str, reader: dict[str, str], files: list[
     unexpected = [c for c in delivered if declared is not None and c not in declared]
     if policy == "fail":
         _fail_on_drift(run, records, missing, unexpected)
-    failures = _failures(records, fmt, reader.get("encoding", "UTF-8"), delivered, missing)
+    encoding = reader.get("encoding", reader.get("charset", "UTF-8"))
+    failures = _failures(records, fmt, encoding, delivered, missing)
     bad = F.lit(False)
     for flag, _ in failures:
         bad = bad | flag

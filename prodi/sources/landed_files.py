@@ -51,6 +51,11 @@ class LandedFiles(Source):
     counted = False  # it counts the records delivered itself
 
     def validate(self, item: Item) -> list[ConfigError]:
+        mode = self.options.options.get("mode", "PERMISSIVE").upper()
+        if mode not in ("PERMISSIVE", "FAILFAST"):
+            return [ConfigError(f"{self.path}.options.mode", "PERMISSIVE (unparseable records are "
+                                "quarantined) or FAILFAST (they fail the run); DROPMALFORMED would "
+                                "lose records", repr(self.options.options["mode"]))]
         pattern = self.options.date_pattern
         if pattern is None:
             return []
@@ -73,7 +78,11 @@ class LandedFiles(Source):
         from prodi.sources.delivery_checks import split_delivery
 
         o = self.options
-        reader = {**o.options, "encoding": o.encoding} if o.format in ("csv", "json") else o.options
+        reader = dict(o.options)
+        if o.format in ("csv", "json") and not {"encoding", "charset"} & set(reader):
+            reader["encoding"] = o.encoding
+        if o.format == "csv":  # RFC 4180: a quote inside a quoted value is doubled ("")
+            reader.setdefault("escape", '"')
         folder = LandingFolder(absolute_storage(o.path), o.glob, o.date_pattern, o.format, reader)
         if not folder.exists(run.spark):
             run.warn(f"the landing folder {folder.path} does not exist")
