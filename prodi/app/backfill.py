@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from loguru import logger
 
 from prodi.app.failure import RUN_EXIT
-from prodi.app.job_stats import STATS_HEADER, JobStats
+from prodi.app.job_stats import STATS_HEADER, JobStats, data_failure_note
 from prodi.app.jobs import Job, JobBatch, run_jobs
 from prodi.app.run import RunOutcome
 from prodi.model.errors import ConfigError
@@ -129,6 +129,7 @@ def run_backfill(backfill: Backfill, batch: JobBatch) -> int:
     resume = backfill.resume_command()
     failed = backfill.failed()
     if resume:
+        sys.stdout.write(data_failure_note([r.stats for r in failed]))
         sys.stdout.write(f"{len(failed)} job(s) failed or held back. Re-run only those with:\n"
                          f"  {resume}\n")
         return RUN_EXIT

@@ -6,7 +6,7 @@ import re
 import traceback
 from dataclasses import dataclass
 
-from prodi.model.errors import ConfigError, ConfigErrors
+from prodi.model.errors import ConfigError, ConfigErrors, DataError
 
 CONFIG_EXIT = 2
 RUN_EXIT = 1
@@ -26,6 +26,8 @@ def describe_failure(exc: BaseException) -> Failure:
         return Failure(str(exc), CONFIG_EXIT, tb)
     if _is_secret_error(exc):
         return Failure(f"Secret error: {exc}", CONFIG_EXIT if _is_config_like(exc) else RUN_EXIT, tb)
+    if isinstance(exc, DataError):
+        return Failure(f"Data problem: {exc}", RUN_EXIT, tb)
     java = _java_summary(exc)
     if java:
         return Failure(f"Spark failed: {java} (run with log.level=DEBUG for the full trace)",

@@ -34,3 +34,12 @@ class JobStats:
 
 
 STATS_HEADER = ["status", "rows in", "rows out", "seconds", "error"]
+
+
+DATA_FAILURE_NOTE = ("Jobs marked `Data problem` failed on their data: re-running them fails the "
+                     "same way until the delivery (or the policy named in the error) is fixed.\n")
+
+
+def data_failure_note(stats: list[JobStats]) -> str:
+    """A reminder, when some job failed on its data, that resuming needs the data fixed first."""
+    return DATA_FAILURE_NOTE if any(s.error.startswith("Data problem") for s in stats) else ""

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 
 from prodi.app.failure import RUN_EXIT
-from prodi.app.job_stats import STATS_HEADER, JobStats
+from prodi.app.job_stats import STATS_HEADER, JobStats, data_failure_note
 from prodi.app.jobs import Job, JobBatch, run_jobs
 from prodi.app.run import RunOutcome
 from prodi.observability.tables import render_table
@@ -62,6 +62,7 @@ def run_sweep(batch: JobBatch) -> int:
     sys.stdout.write(report.summary() + "\n")
     resume = report.resume_commands()
     if resume:
+        sys.stdout.write(data_failure_note([j.stats for j in report.jobs]))
         sys.stdout.write("Some jobs failed. Re-run only those with:\n" +
                          "".join(f"  {c}\n" for c in resume))
         return RUN_EXIT

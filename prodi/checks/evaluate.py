@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from prodi.checks.base import Rule
 from prodi.checks.quarantine import Failure, errors_column
 from prodi.model.columns import ERRORS, SOURCE_FILE
+from prodi.model.errors import DataError
 from prodi.plugins.run import RuleCount
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 SAMPLE_ROWS = 3
 
 
-class DataQualityError(Exception):
+class DataQualityError(DataError):
     """An `action: fail` rule had failing rows."""
 
     def __init__(self, dataset: str, rule: Rule, failed: int, sample: list[dict]) -> None:

@@ -19,11 +19,12 @@ from pyspark.sql import types as T
 
 from prodi.io.landing import LandedFile, source_file_column
 from prodi.model.columns import CORRUPT, LANDED_DATE, RECORD_NUMBER, SOURCE_FILE
+from prodi.model.errors import DataError
 
 _ORDER = "__prodi_order"
 
 
-class DeliveryError(Exception):
+class DeliveryError(DataError):
     """A delivered file that can't be read by column name."""
 
 

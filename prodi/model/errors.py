@@ -56,3 +56,9 @@ def describe(value: object) -> str:
     if value is None:
         return "null"
     return f"{value!r} ({type(value).__name__})"
+
+
+class DataError(Exception):
+    """Delivered data, not the config or the code, stopped the run: it names the dataset, the
+    file and the row or rule, and re-running fails the same way until the data (or the policy
+    that judged it) changes."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from prodi.checks.quarantine import Failure, errors_column, quarantine_rows
 from prodi.model.columns import CORRUPT, ERRORS, RESCUED, SOURCE_FILE
+from prodi.model.errors import DataError
 from prodi.model.schema.pipeline import SectionSpec
 from prodi.plugins.run import StageRun
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 REPLACEMENT = "\ufffd"
 
 
-class SchemaDriftError(Exception):
+class SchemaDriftError(DataError):
     """Delivered columns differ from the declared ones and the policy says to fail."""
 
 

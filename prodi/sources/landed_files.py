@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from loguru import logger
 
 from prodi.model.columns import LANDED_DATE
-from prodi.model.errors import ConfigError
+from prodi.model.errors import ConfigError, DataError
 from prodi.model.layout import absolute_storage, table_location
 from prodi.plugins.item import Item
 from prodi.plugins.run import StageRun
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from prodi.io.landing import LandedFile
 
 
-class RedeliveryError(Exception):
+class RedeliveryError(DataError):
     """A file was delivered again with other content, and the source says to fail."""
 
 

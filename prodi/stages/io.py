@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from prodi.model.errors import ConfigError
+from prodi.model.errors import ConfigError, DataError
 from prodi.model.schema.pipeline import MartSpec
 from prodi.model.schema.plugin import PluginSpec
 from prodi.model.sql import unknown_column
@@ -116,7 +116,7 @@ class Write(Stage):
         return own if own is not None else self.item.layer.max_quarantined_ratio
 
 
-class QuarantineLimitError(Exception):
+class QuarantineLimitError(DataError):
     """More of the rows read were quarantined than the dataset allows."""
 
 

@@ -1,6 +1,6 @@
 """The demo's gold values computed straight from the landed files, in plain Python.
 
-This is an independent implementation of the pipeline's semantics (conform, drop bad rows,
+This is an independent implementation of the pipeline's semantics (conform, quarantine bad rows,
 latest version per key, aggregate), so the test checks prodi against it, not against itself.
 """
 
@@ -83,3 +83,48 @@ def revenue_by_country(landing: Path) -> list[tuple]:
         a[0] += 1
         a[1] += o["amount"]
     return sorted((k, c, n, total) for (k, c), (n, total) in acc.items())
+
+
+def _order_rules(row: dict) -> tuple[str, ...]:
+    """The silver rules an order breaks, in the order the pipeline declares them (NULL fails)."""
+    order_id = (row["order_id"] or "").strip() or None
+    amount = _amount(row["amount"])
+    broken = []
+    if order_id is None:
+        broken.append("order_id_present")
+    if amount is None:
+        broken += ["amount_present", "amount_not_negative"]
+    elif amount < 0:
+        broken.append("amount_not_negative")
+    if (row["currency"] or "").strip().upper() not in CURRENCIES:
+        broken.append("currency_known")
+    return tuple(broken)
+
+
+def quarantine(landing: Path) -> dict[str, list[tuple]]:
+    """(file, order id as the layer saw it, rules broken) of every quarantined order, per layer.
+
+    bronze: a delivered amount that is no decimal, or needs rounding to fit decimal(12,2);
+    silver: the expectations, on every version delivered (before the latest per key is kept).
+    """
+    found: dict[str, list[tuple]] = {"bronze": [], "silver": []}
+    for path in sorted((landing / "orders").glob("orders_*.csv")):
+        with path.open(newline="") as fh:
+            for row in csv.DictReader(fh):
+                text = row["amount"]
+                if text not in ("", None):
+                    try:
+                        exact = Decimal(text)
+                    except InvalidOperation:
+                        found["bronze"].append((path.name, row["order_id"],
+                                                ("amount_is_decimal(12,2)",)))
+                        continue
+                    if exact != exact.quantize(Decimal("0.01")):
+                        found["bronze"].append((path.name, row["order_id"], (
+                            "amount_fits_decimal(12,2)_without_rounding",)))
+                        continue
+                broken = _order_rules(row)
+                if broken:
+                    found["silver"].append((path.name, (row["order_id"] or "").strip() or None,
+                                            broken))
+    return {layer: sorted(rows, key=str) for layer, rows in found.items()}

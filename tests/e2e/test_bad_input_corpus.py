@@ -217,3 +217,76 @@ def test_empty_files_are_recorded_once(spark_session, lakehouse):
     empty = Counter(Path(r["path"]).name for r in ledger if r["status"] == "empty")
     assert empty == Counter({f"a20_empty_{D1}.csv": 1, f"a21_header_only_{D1}.csv": 1})
     assert all(r["records"] == 0 for r in ledger if r["status"] == "empty")
+
+
+def _one_dataset(root: Path, files: dict[str, bytes], **raw: object) -> Path:
+    """A config dir whose pipeline has one CSV dataset `solo` delivered `files`."""
+    landing = root / "lakehouse" / "landing" / "solo"
+    landing.mkdir(parents=True)
+    for file_name, content in files.items():
+        (landing / file_name).write_bytes(content)
+    source = {"format": "csv", "path": str(landing), "glob": "*.csv",
+              "date_pattern": r"\d{4}-\d{2}-\d{2}", "options": {"header": "true"}}
+    spec = {"name": "solo", "datasets": {"solo": {"raw": {"source": source, **raw},
+                                                  "bronze": {"columns": COLUMNS}}}}
+    conf = root / "conf"
+    (conf / "pipeline").mkdir(parents=True)
+    (conf / "pipeline" / "solo.yaml").write_text(json.dumps(spec), encoding="utf-8")
+    return conf
+
+
+FAILING = {
+    "drift_policy_fail": ({f"x_{D1}.csv": corpus.csv(corpus.row("x1") + ",1", header=corpus.HEADER
+                                                      + ",surplus")},
+                          {"on_schema_change": "fail"}, "raw",
+                          ["x_2026-03-01.csv", "['surplus']", "on_schema_change: fail"]),
+    "missing_column_policy_fail": ({f"x_{D1}.csv": corpus.csv("x1,1.00", header="id,amount")},
+                                   {"on_schema_change": "fail"}, "raw",
+                                   ["x_2026-03-01.csv", "lacks the declared column(s)"]),
+    "duplicate_header": ({f"x_{D1}.csv": corpus.csv("x1,1,2,EUR,2026-03-01T10:00:00",
+                                                     header="id,amount,AMOUNT,currency,updated_at")},
+                         {}, "raw", ["x_2026-03-01.csv", "['amount'] appear more than once"]),
+    "quarantine_ratio": ({f"x_{D1}.csv": corpus.csv(corpus.row("x1"), corpus.row("x2", "a"),
+                                                     corpus.row("x3", "b"))},
+                         {}, "bronze",
+                         ["2 of 3 rows read were quarantined", "max_quarantined_ratio 0.5"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAILING))
+def test_a_run_that_must_stop_says_why_and_keeps_the_evidence(spark_session, tmp_path, monkeypatch,
+                                                               capfd, case):
+    files, raw, layer, phrases = FAILING[case]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRODI_LAKEHOUSE", str(tmp_path / "lakehouse"))
+    monkeypatch.setenv("PRODI_HYDRA_DIR", str(tmp_path / "hydra"))
+    args = ["--config-dir", str(_one_dataset(tmp_path, files, **raw)), "pipeline=solo"]
+    if layer == "bronze":
+        main(["run-layer", "layer=raw", *args])
+        args.append("+pipeline.datasets.solo.bronze.max_quarantined_ratio=0.5")
+    capfd.readouterr()
+    with pytest.raises(SystemExit) as exc:
+        main(["run-layer", f"layer={layer}", *args])
+    assert exc.value.code == 1
+    err = capfd.readouterr().err
+    assert all(p in err for p in phrases), err
+    lh = tmp_path / "lakehouse"
+    assert not (lh / layer / "solo").exists()  # the target was not written
+    if case == "quarantine_ratio":  # ... but the evidence was
+        rows = table(spark_session, lh / "quarantine" / "bronze" / "solo")
+        assert sorted(r["_values"]["id"] for r in rows) == ["x2", "x3"]
+
+
+def test_a_backfill_stopped_by_its_data_says_resuming_needs_the_data_fixed(
+        spark_session, tmp_path, monkeypatch, capsys):
+    files, raw, _, _ = FAILING["drift_policy_fail"]
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRODI_LAKEHOUSE", str(tmp_path / "lakehouse"))
+    monkeypatch.setenv("PRODI_HYDRA_DIR", str(tmp_path / "hydra"))
+    conf = _one_dataset(tmp_path, files, **raw)
+    with pytest.raises(SystemExit):
+        main(["backfill", "--layers", "raw,bronze", "--dates", D1, "--config-dir", str(conf),
+              "pipeline=solo"])
+    out = capsys.readouterr().out
+    assert "Data problem" in out and "fails the same way until the delivery" in out
+    assert "prodi backfill --layers raw,bronze --dates 2026-03-01" in out

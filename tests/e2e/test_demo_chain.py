@@ -146,3 +146,22 @@ def test_a_fifth_layer_declared_in_yaml_runs_marts_over_gold(spark_session, demo
         main(["run-layer", "layer=gold", "--config-dir", str(conf), mart,
               "datasets=[revenue_by_currency]", "dry_run=true"])
     assert exc.value.code == 2
+
+
+def test_demo_bad_rows_are_all_in_quarantine_with_their_reasons(spark_session, demo_lakehouse):
+    expected = expected_demo.quarantine(demo_lakehouse / "landing")
+    for layer in ("bronze", "silver"):
+        rows = spark_session.read.format("delta").load(
+            str(demo_lakehouse / "quarantine" / layer / "orders")).collect()
+        got = sorted(((Path(r["_source_file"]).name, r["_values"]["order_id"],
+                       tuple(e["rule"] for e in r["_errors"])) for r in rows), key=str)
+        assert got == expected[layer], layer
+    assert expected["bronze"] and expected["silver"]  # the demo does deliver bad rows
+    assert not (demo_lakehouse / "quarantine" / "raw").exists()  # every demo line parses
+
+
+def test_show_lists_the_quarantine_with_reasons(demo_lakehouse, capsys):
+    main(["show", "layer=silver"])
+    out = capsys.readouterr().out
+    assert "== quarantine of silver.orders:" in out
+    assert "currency_known" in out and "amount_not_negative" in out
