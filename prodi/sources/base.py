@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 class Source(Plugin):
     """Subclasses implement `read`; the rest has defaults."""
 
-    # Cache the rows read and count them (rows read). Sources whose every row is written as it
-    # is (raw files) or that are not row-wise (SQL marts) say False.
+    # Cache the rows read and count them (rows read). Sources that count for themselves (landed
+    # files: what was delivered, quarantine included) or are not row-wise (SQL marts) say False.
     counted: ClassVar[bool] = True
 
     def validate(self, item: Item) -> list[ConfigError]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from prodi.model.errors import ConfigError
 from prodi.model.sql import unknown_column
@@ -22,22 +22,23 @@ class ColumnList:
 
 
 class Step(Plugin):
-    """Subclasses implement `apply`; `columns_after` reports unknown columns and the new schema."""
+    """Subclasses implement `apply`. Options that name columns are listed in `column_options`
+    (a list is checked item by item, a mapping by its keys); `columns_after` says how the step
+    changes the columns, when it does."""
+
+    column_options: ClassVar[tuple[str, ...]] = ()
 
     def columns_after(self, columns: list[str], errors: list[ConfigError]) -> list[str]:
         """The column names after this step; names it can't find are appended to `errors`."""
+        for option in self.column_options:
+            named = getattr(self.options, option)
+            if isinstance(named, Mapping):
+                errors += [unknown_column(f"{self.path}.{option}.{c}", c, columns)
+                           for c in named if c not in columns]
+            else:
+                errors += [unknown_column(f"{self.path}.{option}[{i}]", c, columns)
+                           for i, c in enumerate(named) if c not in columns]
         return columns
 
     def apply(self, df: DataFrame) -> DataFrame:
         raise NotImplementedError
-
-    def unknown_listed(self, field: str, names: Iterable[str], columns: list[str]
-                       ) -> list[ConfigError]:
-        """An error for each name of the list option `field` that is not one of `columns`."""
-        return [unknown_column(f"{self.path}.{field}[{i}]", c, columns)
-                for i, c in enumerate(names) if c not in columns]
-
-    def unknown_keys(self, field: str, names: Iterable[str], columns: list[str]) -> list[ConfigError]:
-        """An error for each key of the mapping option `field` that is not one of `columns`."""
-        return [unknown_column(f"{self.path}.{field}.{c}", c, columns) for c in names
-                if c not in columns]

@@ -23,9 +23,10 @@ class Cast(Step):
     """`columns: {name: spark type}`."""
 
     Options = ColumnMapping
+    column_options = ("columns",)
 
     def columns_after(self, columns: list[str], errors: list[ConfigError]) -> list[str]:
-        errors += self.unknown_keys("columns", self.options.columns, columns)
+        super().columns_after(columns, errors)
         errors += [ConfigError(f"{self.path}.columns.{c}", "a Spark type", repr(t))
                    for c, t in self.options.columns.items() if not valid_type(t)]
         return columns
@@ -40,9 +41,10 @@ class Rename(Step):
     """`columns: {old: new}`."""
 
     Options = ColumnMapping
+    column_options = ("columns",)
 
     def columns_after(self, columns: list[str], errors: list[ConfigError]) -> list[str]:
-        errors += self.unknown_keys("columns", self.options.columns, columns)
+        super().columns_after(columns, errors)
         return [self.options.columns.get(c, c) for c in columns]
 
     def apply(self, df: DataFrame) -> DataFrame:
@@ -72,9 +74,10 @@ class Derive(Step):
 
 class Drop(Step):
     Options = ColumnList
+    column_options = ("columns",)
 
     def columns_after(self, columns: list[str], errors: list[ConfigError]) -> list[str]:
-        errors += self.unknown_listed("columns", self.options.columns, columns)
+        super().columns_after(columns, errors)
         return [c for c in columns if c not in self.options.columns]
 
     def apply(self, df: DataFrame) -> DataFrame:
@@ -90,10 +93,7 @@ class FillNull(Step):
     """`values: {column: Spark SQL expression}`: NULLs take the expression's value."""
 
     Options = FillValues
-
-    def columns_after(self, columns: list[str], errors: list[ConfigError]) -> list[str]:
-        errors += self.unknown_keys("values", self.options.values, columns)
-        return columns
+    column_options = ("values",)
 
     def apply(self, df: DataFrame) -> DataFrame:
         from pyspark.sql import functions as F

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from prodi.model.errors import ConfigError
 from prodi.steps.base import ColumnList, Step
 
 if TYPE_CHECKING:
@@ -15,10 +14,7 @@ class PerColumnStep(Step):
     """Replaces each listed column by `function(column)`."""
 
     Options = ColumnList
-
-    def columns_after(self, columns: list[str], errors: list[ConfigError]) -> list[str]:
-        errors += self.unknown_listed("columns", self.options.columns, columns)
-        return columns
+    column_options = ("columns",)
 
     def function(self, column: Column) -> Column:
         raise NotImplementedError
