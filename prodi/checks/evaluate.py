@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from prodi.checks.base import Rule
 from prodi.checks.quarantine import Failure, errors_column
-from prodi.model.columns import ERRORS, SOURCE_FILE
+from prodi.model.columns import ERRORS, RECORD_NUMBER, SOURCE_FILE
 from prodi.model.errors import DataError
 from prodi.plugins.run import RuleCount
 
@@ -86,7 +86,7 @@ def _any(flags: list[Column]) -> Column:
 
 
 def _sample(df: DataFrame, failed: Column, rule: Rule) -> list[dict]:
-    """A few failing rows: the file they came from and the columns the rule reads, so a user
-    can find the bad rows without whole records landing in logs."""
-    columns = [c for c in (SOURCE_FILE, *rule.columns) if c in df.columns]
+    """A few failing rows: the file and record number they came from and the columns the rule
+    reads, so a user can find the bad rows without whole records landing in logs."""
+    columns = [c for c in (SOURCE_FILE, RECORD_NUMBER, *rule.columns) if c in df.columns]
     return [row.asDict() for row in df.filter(failed).select(*columns).limit(SAMPLE_ROWS).collect()]

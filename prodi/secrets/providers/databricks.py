@@ -29,18 +29,13 @@ class DatabricksProvider(SecretProvider):
         "profile": Option(str, doc="a ~/.databrickscfg profile"),
     }
 
-    def __init__(
-        self,
-        *,
-        dbutils: Any = None,
-        host: str | None = None,
-        token: str | None = None,
-        profile: str | None = None,
-    ) -> None:
+    def __init__(self, *, dbutils: Any = None, **settings: str | None) -> None:
+        """`settings` are the WorkspaceClient's own (the `options` above, validated first)."""
+        unknown = sorted(set(settings) - set(self.options))
+        if unknown:
+            raise TypeError(f"unknown databricks provider option(s) {unknown}")
         self._dbutils = dbutils
-        self._settings = {
-            k: v for k, v in (("host", host), ("token", token), ("profile", profile)) if v
-        }
+        self._settings = {k: v for k, v in settings.items() if v}
         self.name = "databricks:dbutils" if dbutils is not None else "databricks"
         self._client = LazyClient(self.name, "a WorkspaceClient", self._make_client)
 
