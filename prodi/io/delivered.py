@@ -8,6 +8,7 @@ declared `currency`. Records the reader can't parse keep their raw text in `_cor
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,8 +53,6 @@ def read_header(spark: SparkSession, file: LandedFile, encoding: str, delimiter:
         reader.close()
     if line is None:
         return None
-    import csv
-
     return next(csv.reader([line.lstrip("\ufeff")], delimiter=delimiter), [])
 
 

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from loguru import logger
+
 from prodi.plugins.item import Item
 
 if TYPE_CHECKING:
@@ -54,8 +56,7 @@ class StageRun:
     _on_success: list[Callable[[], Any]] = field(default_factory=list)
 
     def warn(self, message: str) -> None:
-        from loguru import logger
-
+        """Log a warning about this item and show it in the run summary."""
         logger.warning("{}/{}: {}", self.item.layer.name, self.item.name, message)
         self.warnings.append(message)
 
