@@ -12,9 +12,6 @@ from dataclasses import dataclass
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, DataFrameWriter, SparkSession
-from pyspark.sql import functions as F
-
-from prodi.model.columns import LANDED_DATE, SOURCE_FILE
 
 _COMMIT_NOTE_CONF = "spark.databricks.delta.commitInfo.userMetadata"
 # New columns (a rescued-data column, an added delivery column) reach MERGE targets too.
@@ -35,16 +32,6 @@ def exists(spark: SparkSession, location: str) -> bool:
 
 def read(spark: SparkSession, location: str) -> DataFrame:
     return spark.read.format("delta").load(location)
-
-
-def ingested_files(spark: SparkSession, location: str, landed: str | None) -> set[str]:
-    """The files a table already holds rows of (of one landed date only, when given)."""
-    if not exists(spark, location):
-        return set()
-    table = read(spark, location)
-    if landed is not None:
-        table = table.where(F.col(LANDED_DATE) == landed)
-    return {r[SOURCE_FILE] for r in table.select(SOURCE_FILE).distinct().collect()}
 
 
 def append(df: DataFrame, location: str, note: str, partition_by: Sequence[str] = ()

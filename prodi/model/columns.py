@@ -7,6 +7,10 @@ INGESTED_AT = "_ingested_at"
 RUN_ID = "_run_id"
 RESCUED = "_rescued_data"  # undeclared columns of a record, as JSON (on_schema_change: rescue)
 CORRUPT = "_corrupt_record"  # the raw text of a record the reader could not parse
+# raw only: the size (bytes) and modification time (ms) of the file delivered, so a file
+# delivered again under the same name with other content is told apart.
+FILE_SIZE = "_file_size"
+FILE_MODIFIED = "_file_modified"
 
 # Carried from raw through every dataset layer, with their Spark types.
 INGESTION_TYPES = {SOURCE_FILE: "string", LANDED_DATE: "string", RECORD_NUMBER: "bigint",

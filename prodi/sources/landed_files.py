@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from loguru import logger
 
-from prodi.model.columns import LANDED_DATE
+from prodi.model.columns import FILE_MODIFIED, FILE_SIZE, LANDED_DATE, SOURCE_FILE
 from prodi.model.errors import ConfigError, DataError
 from prodi.model.layout import absolute_storage, table_location
 from prodi.plugins.item import Item
@@ -100,11 +100,13 @@ class LandedFiles(Source):
         good, per_file = split_delivery(run, o.format, reader, new, o.date_pattern)
         run.note = f"{len(new)} file(s)"
         run.quarantine_append = True
-        entries = [(f.path, f.size, f.modified, f.landed_date, *per_file.get(f.path, (0, 0)),
-                    "ingested" if per_file.get(f.path, (0, 0))[0] else "empty", run.run_id)
-                   for f in new]
+        # Files that leave no raw row are remembered by the ledger; the others by their rows.
+        rowless = [(f, *per_file.get(f.path, (0, 0))) for f in new
+                   if per_file.get(f.path, (0, 0))[0] == per_file.get(f.path, (0, 0))[1]]
+        entries = [(f.path, f.size, f.modified, f.landed_date, n, bad,
+                    "quarantined" if n else "empty", run.run_id) for f, n, bad in rowless]
         run.on_success(lambda: file_ledger.record(run.spark, ledger, entries, run.commit_note()))
-        return good
+        return _with_delivery(good, new)
 
     def _in_scope(self, run: StageRun, files: list[LandedFile]) -> list[LandedFile]:
         """The files of the run date (all dated ones without one); undated names are reported."""
@@ -120,22 +122,21 @@ class LandedFiles(Source):
         return files
 
     def _new_files(self, run: StageRun, files: list[LandedFile], ledger: str) -> list[LandedFile]:
-        from prodi.io import delta_tables, file_ledger
+        """Files never taken in, and re-deliveries the policy takes. Rows written before raw
+        recorded file sizes count as the file's delivery, whatever its size now."""
+        from prodi.io import file_ledger
 
-        if not files:
-            return []
-        known = file_ledger.known_files(run.spark, ledger)
-        before_ledger = (delta_tables.ingested_files(run.spark, run.target, run.item.run_date)
-                         if not known else set())  # raw tables written before the ledger existed
+        seen = file_ledger.seen_files(run.spark, run.target, ledger, run.item.run_date,
+                                      [f.path for f in files])
         new = []
         for f in files:
-            entry = known.get(f.path)
-            if entry is None:
-                if f.path not in before_ledger:
-                    new.append(f)
-            elif (entry.size, entry.modified) != (f.size, f.modified):
-                if self._redelivered(run, f, entry.size):
-                    new.append(f)
+            taken = {(size, modified) for size, modified, _ in seen.get(f.path, ())}
+            if (f.size, f.modified) in taken or (None, None) in taken:
+                continue  # this very delivery is in already
+            if all(how == "empty" for _, _, how in seen.get(f.path, ())):
+                new.append(f)  # never seen, or seen only empty: its content is simply new
+            elif self._redelivered(run, f, max(size or 0 for size, _ in taken)):
+                new.append(f)
         return new
 
     def _redelivered(self, run: StageRun, file: LandedFile, size_before: int) -> bool:
@@ -158,3 +159,14 @@ def ledger_location(item: Item) -> str:
     app = item.app
     return table_location(app.cloud.storage.root, f"ingested_files/{item.layer.name}",
                           app.env.table_prefix, item.name)
+
+
+def _with_delivery(records: DataFrame, files: list[LandedFile]) -> DataFrame:
+    """Each record with its file's size and modification time (how raw knows a delivery)."""
+    from pyspark.sql import functions as F
+
+    def by_file(value: str) -> Any:
+        pairs = [x for f in files for x in (F.lit(f.path), F.lit(getattr(f, value)))]
+        return F.element_at(F.create_map(*pairs), F.col(SOURCE_FILE)).cast("bigint")
+
+    return records.withColumns({FILE_SIZE: by_file("size"), FILE_MODIFIED: by_file("modified")})

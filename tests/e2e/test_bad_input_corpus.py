@@ -194,8 +194,10 @@ def test_nothing_else_is_in_the_lakehouse(lakehouse):
     with_raw_q = {f.dataset for f in FILES for r in records(f) if r.fate == RAW_Q}
     with_bronze_q = {f.dataset for f in FILES for r in records(f) if r.fate == BRONZE_Q}
     with_silver_q = {f.dataset for f in FILES for r in records(f) if r.fate == SILVER_Q}
-    expected = {f"{layer}/{n}" for layer in ("raw", "bronze", "silver", "ingested_files/raw")
-                for n in names}
+    expected = {f"{layer}/{n}" for layer in ("raw", "bronze", "silver") for n in names}
+    # the ledger remembers files that left no raw row: empty, or every record quarantined
+    expected |= {f"ingested_files/raw/{f.dataset}" for f in FILES
+                 if f.ingested and all(r.fate == RAW_Q for r in f.records)}
     expected |= {f"quarantine/raw/{n}" for n in with_raw_q}
     expected |= {f"quarantine/bronze/{n}" for n in with_bronze_q}
     expected |= {f"quarantine/silver/{n}" for n in with_silver_q}
@@ -212,11 +214,16 @@ def test_skipped_files_are_reported_in_every_run(lakehouse):
     assert "h01_corrected" in log and "ingested as a new delivery" in log
 
 
-def test_empty_files_are_recorded_once(spark_session, lakehouse):
+def test_files_that_left_no_raw_row_are_recorded_once(spark_session, lakehouse):
     ledger = table(spark_session, lakehouse.lakehouse / "ingested_files" / "raw" / "csv_main")
     empty = Counter(Path(r["path"]).name for r in ledger if r["status"] == "empty")
     assert empty == Counter({f"a20_empty_{D1}.csv": 1, f"a21_header_only_{D1}.csv": 1})
     assert all(r["records"] == 0 for r in ledger if r["status"] == "empty")
+    rowless = {Path(r["path"]).name: (r["records"], r["quarantined"]) for r in ledger
+               if r["status"] == "quarantined"}
+    assert rowless == {f"a04_missing_column_{D1}.csv": (1, 1),
+                       f"a33_newline_without_multiline_{D1}.csv": (2, 2),
+                       f"a36_extra_and_missing_{D1}.csv": (1, 1)}
 
 
 def _one_dataset(root: Path, files: dict[str, bytes], **raw: object) -> Path:
