@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 
 from pyspark.sql import Column, SparkSession
@@ -36,13 +36,11 @@ def landed_date(name: str, date_pattern: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class LandingFolder:
-    """A folder of delivered files (secrets already resolved in its path and options)."""
+    """A folder of delivered files (secrets already resolved in its path)."""
 
     path: str
     glob: str
     date_pattern: str | None
-    format: str
-    options: dict[str, str] = field(default_factory=dict)
 
     def list(self, spark: SparkSession) -> list[LandedFile]:
         """The files matching the glob, sorted by name."""

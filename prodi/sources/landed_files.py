@@ -83,7 +83,7 @@ class LandedFiles(Source):
             reader["encoding"] = o.encoding
         if o.format == "csv":  # RFC 4180: a quote inside a quoted value is doubled ("")
             reader.setdefault("escape", '"')
-        folder = LandingFolder(absolute_storage(o.path), o.glob, o.date_pattern, o.format, reader)
+        folder = LandingFolder(absolute_storage(o.path), o.glob, o.date_pattern)
         if not folder.exists(run.spark):
             run.warn(f"the landing folder {folder.path} does not exist")
             run.stop("no input", "")
