@@ -18,6 +18,7 @@ from importlib import metadata
 from typing import Generic, TypeVar
 
 from prodi.model.errors import ConfigError, describe
+from prodi.model.schema.plugin import PluginSpec
 
 T = TypeVar("T")
 
@@ -42,6 +43,16 @@ class Registry(Generic[T]):
             if found is not None:
                 return found
         raise ConfigError(path, f"a {self.kind} type ({', '.join(self.names())})", describe(name))
+
+    def bind(self, spec: PluginSpec, errors: list[ConfigError]) -> T | None:
+        """An instance of the class `spec` names, with its options checked; problems (an unknown
+        name, bad options) are appended to `errors`."""
+        try:
+            cls = self.get(spec.type, f"{spec.path}.type")
+        except ConfigError as exc:
+            errors.append(exc)
+            return None
+        return cls.bind(spec.type, spec.options, spec.path, errors)  # type: ignore[attr-defined]
 
     def _find(self, name: str, path: str) -> type[T] | None:
         if name in self._builtins:

@@ -34,12 +34,7 @@ class Transform(Stage):
                 errors.append(ConfigError(spec.path, f"a mapping with a `type` key (one of "
                                           f"{', '.join(STEPS.names())})", "no type"))
                 continue
-            try:
-                cls = STEPS.get(spec.type, f"{spec.path}.type")
-            except ConfigError as exc:
-                errors.append(exc)
-                continue
-            step = cls.bind(spec.type or "", spec.options, spec.path, errors)
+            step = STEPS.bind(spec, errors)
             if step is not None:
                 self.steps.append(step)
 
@@ -73,12 +68,7 @@ class Expectations(Stage):
                 errors.append(ConfigError(f"{item.path}.expectations[{i}].name", "a unique rule name",
                                           repr(spec.name)))
             seen.add(spec.name)
-            try:
-                cls = CHECKS.get(spec.check.type, f"{spec.check.path}.type")
-            except ConfigError as exc:
-                errors.append(exc)
-                continue
-            check = cls.bind(spec.check.type or "", spec.check.options, spec.check.path, errors)
+            check = CHECKS.bind(spec.check, errors)
             if check is not None:
                 self.checks.append((spec.name, spec.action, check))
 

@@ -29,13 +29,8 @@ class WriteOptions:
 
 def _bind(registry: Any, declared: PluginSpec | None, default: PluginSpec, errors: list[ConfigError]
           ) -> Any:
-    spec = declared.with_defaults(default) if declared is not None else default
-    try:
-        cls = registry.get(spec.type, f"{spec.path}.type")
-    except ConfigError as exc:
-        errors.append(exc)
-        return None
-    return cls.bind(spec.type, spec.options, spec.path, errors)
+    return registry.bind(declared.with_defaults(default) if declared is not None else default,
+                         errors)
 
 
 class Read(Stage):
