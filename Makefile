@@ -26,13 +26,10 @@ $(VENV)/.installed-dev: pyproject.toml $(BIN)/activate
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The whole chain in one Spark session (one JVM), then the gold tables from that session.
 demo: install
 	$(BIN)/python scripts/generate_demo_data.py "$(LAKEHOUSE)/landing"
-	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi run-layer layer=raw $(DEMO_ARGS)
-	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi run-layer layer=bronze $(DEMO_ARGS)
-	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi run-layer layer=silver $(DEMO_ARGS)
-	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi run-layer layer=gold $(DEMO_ARGS)
-	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi show layer=gold
+	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi run-layer layer=raw,bronze,silver,gold run.show=true $(DEMO_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check prodi tests scripts

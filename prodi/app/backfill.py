@@ -1,4 +1,6 @@
-"""Backfills: a date range over one or more layers as one multirun, in one Spark session.
+"""Backfills and chains: layers (over a date range) as one multirun, in one Spark session.
+
+A chain (`run-layer layer=raw,bronze,silver,gold`) is a backfill of one date, or of no date.
 
 Layer by layer: every date of the first layer, then every date of the next. Each layer's dates
 are independent partitions, so a failing date only holds back that date in later layers, and
@@ -42,6 +44,7 @@ class Backfill:
     overrides: list[str] = field(default_factory=list)
     hydra_flags: list[str] = field(default_factory=list)
     fail_fast: bool = False
+    chain: bool = False  # `layer=a,b`: one run date (or none), resumed with run-layer
     records: dict[tuple[str, str], JobRecord] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -69,9 +72,9 @@ class Backfill:
     def jobs(self) -> list[list[str]]:
         """Each job's overrides, in running order: every date of a dated layer, layer by layer,
         then the undated layers once, for the last date."""
-        jobs = [[f"layer={layer}", f"run.date={date}", *self.overrides]
+        jobs = [[f"layer={layer}", *_date(date), *self.overrides]
                 for layer in self.dated_layers for date in self.dates]
-        return jobs + [[f"layer={layer}", f"run.date={self.dates[-1]}", *self.overrides]
+        return jobs + [[f"layer={layer}", *_date(self.dates[-1]), *self.overrides]
                        for layer in self.undated_layers]
 
     def skip_reason(self, layer: str, date: str) -> str | None:
@@ -84,13 +87,15 @@ class Backfill:
             bad = [d for d in dates if self.records.get((up, d), JobRecord(up, d)).stats.status
                    in ("failed", "skipped")]
             if bad:
-                return f"{up} failed for {', '.join(bad)}"
+                dated = [d for d in bad if d]
+                return f"{up} failed" + (f" for {', '.join(dated)}" if dated else "")
         return None
 
     def progress(self, layer: str, date: str) -> str:
         done = sum(r.stats.status != "pending" for r in self.records.values())
         total = len(self.records)
-        return (f"backfill [{done + 1}/{total}] {layer} {date}: {done} done, "
+        what = "chain" if self.chain else "backfill"
+        return (f"{what} [{done + 1}/{total}] {layer} {date or 'all dates'}: {done} done, "
                 f"{total - done - 1} left after this")
 
     def record(self, layer: str, date: str, outcome: RunOutcome | None,
@@ -101,7 +106,7 @@ class Backfill:
         return [r for r in self.records.values() if r.stats.status in ("failed", "skipped")]
 
     def summary(self) -> str:
-        rows = [[r.date, r.layer, *r.stats.cells()] for r in self.records.values()]
+        rows = [[r.date or "all", r.layer, *r.stats.cells()] for r in self.records.values()]
         return render_table(rows, ["date", "layer", *STATS_HEADER])
 
     def resume_command(self) -> str | None:
@@ -112,6 +117,10 @@ class Backfill:
         order = self.catalog.names()
         first_layer = min(order.index(r.layer) for r in bad)
         layers = [x for x in self.layers if order.index(x) >= first_layer]
+        if self.chain:
+            args = ["prodi", "run-layer", *self.hydra_flags, f"layer={','.join(layers)}",
+                    *_date(self.dates[0]), *self.overrides]
+            return " ".join(shlex.quote(a) for a in args)
         dates = sorted({r.date for r in bad if self.catalog.get(r.layer).dated}) or [self.dates[-1]]
         args = ["prodi", "backfill", "--layers", ",".join(layers), "--dates", ",".join(dates),
                 *self.hydra_flags, *self.overrides]
@@ -133,7 +142,8 @@ def run_backfill(backfill: Backfill, batch: JobBatch) -> int:
         sys.stdout.write(f"{len(failed)} job(s) failed or held back. Re-run only those with:\n"
                          f"  {resume}\n")
         return RUN_EXIT
-    sys.stdout.write(f"backfill done: {len(backfill.records)} job(s) ok\n")
+    what = "chain" if backfill.chain else "backfill"
+    sys.stdout.write(f"{what} done: {len(backfill.records)} job(s) ok\n")
     return 0
 
 
@@ -158,6 +168,29 @@ def plan_backfill(options: dict[str, str], overrides: list[str], hydra_flags: li
     except ValueError as exc:
         raise ConfigError("--from/--to/--dates/--layers", "a valid backfill range", str(exc),
                           source="command line") from None
+
+
+def plan_chain(overrides: list[str], hydra_flags: list[str], catalog: LayerCatalog) -> Backfill:
+    """The chain of `layer=a,b,...` (run in dependency order) with the other overrides."""
+    (layers,) = [o.split("=", 1)[1] for o in overrides if o.startswith("layer=")]
+    dates = [o.split("=", 1)[1] for o in overrides if o.startswith("run.date=")]
+    rest = [o for o in overrides if not o.startswith(("layer=", "run.date="))]
+    try:
+        return Backfill([x.strip() for x in layers.split(",") if x.strip()], dates[-1:] or [""],
+                        catalog, rest, hydra_flags, chain=True)
+    except ValueError as exc:
+        raise ConfigError("layer", "a comma-separated list of layers", str(exc),
+                          source="command line") from None
+
+
+def is_chain(overrides: list[str], hydra_flags: list[str]) -> bool:
+    """`layer=a,b` without `-m`: several layers in dependency order, in one session."""
+    return not any(f in ("-m", "--multirun") for f in hydra_flags) and any(
+        o.startswith("layer=") and "," in o for o in overrides)
+
+
+def _date(date: str) -> list[str]:
+    return [f"run.date={date}"] if date else []
 
 
 class _Hooks:

@@ -46,6 +46,7 @@ def run_layer(argv: list[str] | None = None) -> None:
     from prodi.app.failure import describe_failure
     from prodi.cli.dialects import translate
 
+    backfill = None
     try:
         inv = translate(args)
         if inv.has_flag("--cfg") and inv.has_flag("--resolve"):
@@ -58,9 +59,17 @@ def run_layer(argv: list[str] | None = None) -> None:
 
             run_hydra(inv.args)
             return
+        from prodi.app.backfill import is_chain
         from prodi.app.jobs import compose_jobs
 
-        if inv.backfill:
+        if not inv.backfill and is_chain(inv.overrides, inv.hydra_flags):
+            from prodi.app.backfill import plan_chain
+            from prodi.config.layers import layer_catalog
+
+            backfill = plan_chain(inv.overrides, inv.hydra_flags,
+                                  layer_catalog([inv.config_dir] if inv.config_dir else []))
+            batch = compose_jobs(backfill.jobs(), backfill.overrides, True, inv.config_dir)
+        elif inv.backfill:
             from prodi.app.backfill import plan_backfill
             from prodi.config.layers import layer_catalog
 
@@ -76,7 +85,7 @@ def run_layer(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - rendered as one paragraph with its exit code
         failure = describe_failure(exc)
         _fail(failure.message, failure.exit_code)
-    if inv.backfill:
+    if backfill is not None:
         from prodi.app.backfill import run_backfill
 
         _exit_on_failure(run_backfill(backfill, batch))
@@ -88,6 +97,11 @@ def run_layer(argv: list[str] | None = None) -> None:
         from prodi.app.jobs import run_jobs
 
         run_jobs(batch)
+    last = batch.jobs[-1].loaded
+    if last.app.run.show and not last.dry_run.enabled:
+        from prodi.app.show import show_tables
+
+        show_tables(last)  # in this process: the run's Spark session, no second JVM
 
 
 def _backfill(args: list[str]) -> None:

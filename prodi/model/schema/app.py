@@ -64,6 +64,8 @@ class EnvSpec:
 class RunSpec:
     id: str | None = None
     date: str | None = None
+    full_refresh: bool = False  # rebuild from everything upstream, not only what is new
+    show: bool = False  # print the last layer's tables after a successful run, same session
 
 
 @dataclass(frozen=True)
