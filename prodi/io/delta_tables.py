@@ -30,8 +30,10 @@ def exists(spark: SparkSession, location: str) -> bool:
     return DeltaTable.isDeltaTable(spark, location)
 
 
-def read(spark: SparkSession, location: str) -> DataFrame:
-    return spark.read.format("delta").load(location)
+def read(spark: SparkSession, location: str, version: int | None = None) -> DataFrame:
+    """The table, or its snapshot at `version`."""
+    reader = spark.read.format("delta")
+    return (reader.option("versionAsOf", version) if version is not None else reader).load(location)
 
 
 def append(df: DataFrame, location: str, note: str, partition_by: Sequence[str] = ()

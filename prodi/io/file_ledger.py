@@ -1,8 +1,10 @@
 """Which delivered files a dataset has seen, known by path, size and modification time.
 
-Raw rows carry their file's size and modification time, so the raw table itself says which
-deliveries it holds. A file that left no raw row (empty, header only, every record quarantined)
-is recorded in a small ledger instead, so it is not listed as new forever.
+Every file a run takes in is recorded in a small ledger table (one row per delivery), so
+finding what is new reads the ledger, not the raw rows. Raw rows carry their file's size and
+modification time too: a file missing from the ledger (a run that stopped between its raw
+commit and its ledger commit, or rows written before the ledger knew every file) is looked up
+in the raw partitions of its own landed date only.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ SCHEMA = T.StructType([
     T.StructField("landed_date", T.StringType(), True),
     T.StructField("records", T.LongType(), False),
     T.StructField("quarantined", T.LongType(), False),
-    T.StructField("status", T.StringType(), False),  # empty | quarantined
+    T.StructField("status", T.StringType(), False),  # rows | empty | quarantined
     T.StructField("run_id", T.StringType(), False),
     T.StructField("recorded_at", T.TimestampType(), False),
 ])
@@ -31,24 +33,27 @@ SCHEMA = T.StructType([
 Delivery = tuple[int | None, int | None, str]
 
 
-def seen_files(spark: SparkSession, table: str, ledger: str, landed: str | None,
-               paths: list[str]) -> dict[str, set[Delivery]]:
-    """The deliveries of `paths` already taken in: from the table's rows (of one landed date,
-    when given) and from the ledger of files that left no row."""
+def seen_files(spark: SparkSession, table: str, ledger: str, files: dict[str, str | None]
+               ) -> dict[str, set[Delivery]]:
+    """The deliveries already taken in of `files` (path -> landed date): from the ledger, and
+    for paths it lacks, from the table's rows of their landed dates."""
     seen: dict[str, set[Delivery]] = {}
-    if paths and delta_tables.exists(spark, table):
-        rows = delta_tables.read(spark, table)
-        if landed is not None:
-            rows = rows.where(F.col(LANDED_DATE) == landed)
-        recorded = [c for c in (FILE_SIZE, FILE_MODIFIED) if c in rows.columns]
-        for r in rows.where(F.col(SOURCE_FILE).isin(paths)).select(SOURCE_FILE, *recorded) \
-                .distinct().collect():
-            delivery = (r[FILE_SIZE], r[FILE_MODIFIED]) if recorded else (None, None)
-            seen.setdefault(r[SOURCE_FILE], set()).add((*delivery, "rows"))
+    paths = list(files)
     if paths and delta_tables.exists(spark, ledger):
         for r in delta_tables.read(spark, ledger).where(F.col("path").isin(paths)) \
                 .select("path", "size", "modified", "status").collect():
             seen.setdefault(r["path"], set()).add((r["size"], r["modified"], r["status"]))
+    unknown = [p for p in paths if p not in seen]
+    if unknown and delta_tables.exists(spark, table):
+        rows = delta_tables.read(spark, table)
+        dates = {files[p] for p in unknown}
+        if None not in dates:
+            rows = rows.where(F.col(LANDED_DATE).isin(sorted(dates)))
+        recorded = [c for c in (FILE_SIZE, FILE_MODIFIED) if c in rows.columns]
+        for r in rows.where(F.col(SOURCE_FILE).isin(unknown)).select(SOURCE_FILE, *recorded) \
+                .distinct().collect():
+            delivery = (r[FILE_SIZE], r[FILE_MODIFIED]) if recorded else (None, None)
+            seen.setdefault(r[SOURCE_FILE], set()).add((*delivery, "rows"))
     return seen
 
 

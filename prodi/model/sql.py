@@ -58,3 +58,8 @@ def expression_errors(path: str, expression: str, columns: list[str] | None) -> 
         return []
     return [unknown_column(path, c, columns) for c in sorted(referenced_columns(expression))
             if c not in columns]
+
+
+def quoted_literal(value: str) -> str:
+    """A Spark SQL string literal."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
+from prodi.model import commit_note
 from prodi.plugins.item import Item
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class StageRun:
     rows_current: int | None = None  # rows in `df` as last counted (None: not counted)
     quarantine: list[DataFrame] = field(default_factory=list)  # quarantine records, to write
     rules: list[RuleCount] = field(default_factory=list)
+    inputs: dict[str, int] = field(default_factory=dict)  # input table -> version read
     warnings: list[str] = field(default_factory=list)  # shown in the run summary
     status: str = "ok"
     note: str = ""
@@ -100,5 +102,12 @@ class StageRun:
             self._cleanups.pop()()
 
     def commit_note(self) -> str:
-        """A tag for one Delta commit of this run (kept in the table's history)."""
-        return f"prodi run {self.run_id} write {uuid.uuid4().hex[:12]}"
+        """A tag for one Delta commit of this run (kept in the table's history): the run, and
+        the input versions and run date it covers, so the next run knows what is new."""
+        return commit_note.encode(self.run_id, uuid.uuid4().hex[:12],
+                                  f"{self.item.layer.name}/{self.item.name}", self.inputs,
+                                  self.item.run_date)
+
+    @property
+    def full_refresh(self) -> bool:
+        return self.item.app.run.full_refresh

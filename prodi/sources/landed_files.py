@@ -100,11 +100,9 @@ class LandedFiles(Source):
         good, per_file = split_delivery(run, o.format, reader, new, o.date_pattern)
         run.note = f"{len(new)} file(s)"
         run.quarantine_append = True
-        # Files that leave no raw row are remembered by the ledger; the others by their rows.
-        rowless = [(f, *per_file.get(f.path, (0, 0))) for f in new
-                   if per_file.get(f.path, (0, 0))[0] == per_file.get(f.path, (0, 0))[1]]
         entries = [(f.path, f.size, f.modified, f.landed_date, n, bad,
-                    "quarantined" if n else "empty", run.run_id) for f, n, bad in rowless]
+                    _taken_as(n, bad), run.run_id)
+                   for f in new for n, bad in [per_file.get(f.path, (0, 0))]]
         run.on_success(lambda: file_ledger.record(run.spark, ledger, entries, run.commit_note()))
         return _with_delivery(good, new)
 
@@ -126,8 +124,8 @@ class LandedFiles(Source):
         recorded file sizes count as the file's delivery, whatever its size now."""
         from prodi.io import file_ledger
 
-        seen = file_ledger.seen_files(run.spark, run.target, ledger, run.item.run_date,
-                                      [f.path for f in files])
+        seen = file_ledger.seen_files(run.spark, run.target, ledger,
+                                      {f.path: f.landed_date for f in files})
         new = []
         for f in files:
             taken = {(size, modified) for size, modified, _ in seen.get(f.path, ())}
@@ -152,6 +150,12 @@ class LandedFiles(Source):
             return False
         run.warn(f"{what}: ingested as a new delivery (on_redelivery: ingest)")
         return True
+
+
+def _taken_as(records: int, quarantined: int) -> str:
+    if records > quarantined:
+        return "rows"
+    return "quarantined" if records else "empty"
 
 
 def ledger_location(item: Item) -> str:

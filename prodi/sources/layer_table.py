@@ -24,8 +24,9 @@ class LayerTableOptions:
 
 
 class LayerTable(Source):
-    """Rows of a dataset one layer down; with a run date, only that date's `_landed_date` rows.
-    An item whose table doesn't exist yet is skipped with a warning, not failed."""
+    """Rows of a dataset one layer down; with a run date, only that date's `_landed_date` rows;
+    either way only the partitions that changed since the target last read them. An item whose
+    table doesn't exist yet is skipped with a warning, not failed."""
 
     Options = LayerTableOptions
 
@@ -52,12 +53,16 @@ class LayerTable(Source):
 
     def plan(self, item: Item) -> dict[str, Any]:
         scope = f"{LANDED_DATE} = '{item.run_date}'" if item.run_date else "all dates"
-        return {"reads": f"{item.location(*self._where(item))} ({scope})"}
+        since = "everything (full refresh)" if item.app.run.full_refresh else \
+            "only partitions changed since the target's last run"
+        return {"reads": f"{item.location(*self._where(item))} ({scope}; {since})"}
 
     def read(self, run: StageRun) -> DataFrame | None:
-        from pyspark.sql import functions as F
+        """The upstream rows the target lacks: of the run date, or of the dates whose partitions
+        changed upstream since the target's last run (all of them the first time, or with
+        `run.full_refresh`). Nothing new upstream stops the item with nothing written."""
 
-        from prodi.io import delta_tables
+        from prodi.io import delta_tables, delta_versions
 
         layer, dataset = self._where(run.item)
         location = run.location(layer, dataset)
@@ -65,9 +70,34 @@ class LayerTable(Source):
             run.stop("skipped", f"no {layer} table yet at {location} (run layer={layer} first)")
             logger.warning("{}/{}: {}", run.item.layer.name, run.item.name, run.note)
             return None
-        df = delta_tables.read(run.spark, location)
+        version = delta_versions.current_version(run.spark, location)
+        run.inputs[location] = version
+        df = delta_tables.read(run.spark, location, version)
         date = run.item.run_date
-        if date is None:
+        dates = None if date is None else {date}
+        if not run.full_refresh and delta_tables.exists(run.spark, run.target):
+            base = delta_versions.last_processed(run.spark, run.target, location, date)
+            if base is not None:
+                changed = delta_versions.touched_partitions(run.spark, location, base, version,
+                                                            LANDED_DATE)
+                if changed is not None:
+                    dates = changed if date is None else changed & {date}
+                if not dates or base == version:
+                    run.stop("ok", f"up to date with {layer}/{dataset} v{version}")
+                    return None
+                run.note = f"{layer} v{base}->v{version}"
+        if dates is None:
             return df
-        run.scope = run.quarantine_scope = f"{LANDED_DATE} = '{date}'"
-        return df.filter(F.col(LANDED_DATE) == F.lit(date))
+        run.scope = run.quarantine_scope = _in_dates(sorted(dates, key=str))
+        return df.filter(run.scope)
+
+
+def _in_dates(dates: list[str | None]) -> str:
+    """A predicate on `_landed_date` for these dates (None: rows without a landed date)."""
+    from prodi.model.sql import quoted_literal
+
+    named = [d for d in dates if d is not None]
+    parts = [f"{LANDED_DATE} IN ({', '.join(quoted_literal(d) for d in named)})"] if named else []
+    if None in dates:
+        parts.append(f"{LANDED_DATE} IS NULL")
+    return " OR ".join(parts)

@@ -57,11 +57,13 @@ class Sql(Source):
                 "sql": self._sql(item).strip()}
 
     def read(self, run: StageRun) -> DataFrame | None:
-        from prodi.io import delta_tables
+        """The mart's query over its input tables, pinned to their current versions; nothing
+        (the item stops) when the mart was last built from exactly these versions."""
+        from prodi.io import delta_tables, delta_versions
 
         item, spark = run.item, run.spark
         wanted = referenced_tables(self._sql(item))
-        missing = []
+        missing, read = [], []
         for view, layer in self._views(item):
             if view not in wanted:
                 continue
@@ -69,10 +71,17 @@ class Sql(Source):
             if not delta_tables.exists(spark, location):
                 missing.append(f"{view} ({layer}, {location})")
                 continue
-            delta_tables.read(spark, location).createOrReplaceTempView(view)
+            run.inputs[location] = version = delta_versions.current_version(spark, location)
+            read.append(f"{view} v{version}")
+            delta_tables.read(spark, location, version).createOrReplaceTempView(view)
             run.on_done(lambda v=view: spark.catalog.dropTempView(v))
         if missing:
             raise MissingUpstreamError(
                 f"mart {item.name!r} reads {missing}, which have no table yet; run "
                 f"layer={item.layer.upstream} first")
+        if not run.full_refresh and delta_tables.exists(spark, run.target):
+            last = next(delta_versions.processed(spark, run.target), None)
+            if last is not None and last.inputs == run.inputs:
+                run.stop("ok", "up to date with " + ", ".join(read))
+                return None
         return spark.sql(self._sql(item))

@@ -46,7 +46,10 @@ def test_backfill_twice_is_identical_and_a_rerun_touches_only_its_partition(
 
     bronze = lakehouse / "bronze" / "orders"
     others_before = {f for f in data_files(spark_session, bronze) if "2026-01-03" not in f}
+    commits_before = commits(bronze)
     main(["run-layer", "layer=bronze", "run.date=2026-01-03"])
+    assert len(commits(bronze)) == len(commits_before), "nothing new: nothing written"
+    main(["run-layer", "layer=bronze", "run.date=2026-01-03", "run.full_refresh=true"])
     last = commits(bronze)[-1]
     touched = [a.get("add") or a.get("remove") for a in last if "add" in a or "remove" in a]
     assert touched, "the re-run committed no file changes"

@@ -1,0 +1,27 @@
+"""The userMetadata of every Delta commit prodi makes: which run wrote it, and from what.
+
+It is JSON, so a later run can read back the input table versions a commit was computed from
+(`inputs`) and the run date it covers (`run_date`, null for every date).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def encode(run_id: str, token: str, item: str, inputs: dict[str, int], run_date: str | None
+           ) -> str:
+    return json.dumps({"prodi_run": run_id, "write": token, "item": item, "inputs": inputs,
+                       "run_date": run_date}, sort_keys=True)
+
+
+def decode(text: str | None) -> dict[str, Any] | None:
+    """The note of a prodi commit, or None for any other commit (or an older, plain-text note)."""
+    if not text or not text.startswith("{"):
+        return None
+    try:
+        note = json.loads(text)
+    except ValueError:
+        return None
+    return note if isinstance(note, dict) and "prodi_run" in note else None
