@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,21 @@ TABLES = {"raw": ("orders", "customers"), "bronze": ("orders", "customers"),
 
 
 def run_chain(*overrides: str) -> None:
-    for layer in LAYERS:
-        main(["run-layer", f"layer={layer}", *overrides])
+    main(["run-layer", f"layer={','.join(LAYERS)}", *overrides])
+
+
+def delta_logs(lakehouse: Path) -> dict[str, list[str]]:
+    """Every Delta table under the lakehouse (quarantine and ledgers too) -> its commit files."""
+    return {str(log.parent.relative_to(lakehouse)): sorted(p.name for p in log.glob("*.json"))
+            for log in lakehouse.rglob("_delta_log")}
+
+
+def committed_partitions(table: Path) -> set[str]:
+    """The `_landed_date` partitions the table's latest commit added or removed files in."""
+    last = sorted((table / "_delta_log").glob("*.json"))[-1]
+    actions = [json.loads(line) for line in last.read_text().splitlines()]
+    return {(a.get("add") or a.get("remove"))["partitionValues"]["_landed_date"]
+            for a in actions if "add" in a or "remove" in a}
 
 
 def business_content(spark: SparkSession, lakehouse: Path) -> dict[str, list]:
@@ -91,11 +105,39 @@ def test_raw_keeps_every_delivered_row_with_metadata(spark_session, demo_lakehou
     assert raw.select("_landed_date").distinct().count() == 7
 
 
-def test_second_run_changes_no_business_content(spark_session, demo_lakehouse):
-    before = business_content(spark_session, demo_lakehouse)
+def test_a_rerun_with_nothing_new_commits_nothing_to_any_table(spark_session, demo_lakehouse):
+    before, logs = business_content(spark_session, demo_lakehouse), delta_logs(demo_lakehouse)
+    assert len(logs) >= 10  # 8 tables, quarantines, the raw ledgers
     run_chain()
-    after = business_content(spark_session, demo_lakehouse)
-    assert after == before
+    assert delta_logs(demo_lakehouse) == logs
+    assert business_content(spark_session, demo_lakehouse) == before
+
+
+NEW_DELIVERY = """order_id,customer_id,order_date,amount,currency,status,updated_at
+O000049,C0001,2026-01-07,400.00,EUR,shipped,2026-01-08T09:00:00
+O000090,C0002,2026-01-08,12.50,GBP,placed,2026-01-08T10:00:00
+"""
+
+
+def test_a_new_delivery_flows_through_only_its_partition_and_equals_a_full_refresh(
+        spark_session, isolated_run):
+    lakehouse = isolated_run / "lakehouse"
+    generate_demo_data(lakehouse / "landing")
+    run_chain()
+    (lakehouse / "landing" / "orders" / "orders_2026-01-08.csv").write_text(NEW_DELIVERY)
+    logs = delta_logs(lakehouse)
+    run_chain()
+    changed = {t for t, files in delta_logs(lakehouse).items() if files != logs.get(t)}
+    assert changed == {"raw/orders", "ingested_files/raw/orders", "bronze/orders",
+                       "silver/orders", "gold/daily_revenue", "gold/revenue_by_country"}
+    assert committed_partitions(lakehouse / "raw" / "orders") == {"2026-01-08"}
+    assert committed_partitions(lakehouse / "bronze" / "orders") == {"2026-01-08"}
+    incremental = business_content(spark_session, lakehouse)
+    for mart, (first, _, compute) in MART_SCHEMAS.items():
+        gold = _gold(spark_session, lakehouse, mart).select(first, "currency", "orders", "revenue")
+        assert sorted(tuple(r) for r in gold.collect()) == compute(lakehouse / "landing")
+    run_chain("run.full_refresh=true")
+    assert business_content(spark_session, lakehouse) == incremental
 
 
 def test_example_files_in_order_give_the_demo_gold_tables(spark_session, demo_lakehouse, tmp_path,
