@@ -43,7 +43,12 @@ wheel: install-dev
 	$(BIN)/pip install --quiet "poetry>=2,<3"
 	$(BIN)/poetry build -f wheel
 
+# Benchmarks (not tests): results and plots go to docs/benchmarks.md and docs/bench/.
 bench: install-dev
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python scripts/bench/no_jvm_paths.py
+	$(BIN)/python scripts/bench/spark_jobs.py
+	$(BIN)/python scripts/bench/chain_vs_hand_written.py
 	$(BIN)/python scripts/bench/backfill_vs_invocations.py
 
 clean:

@@ -15,8 +15,6 @@ from prodi.plugins.run import RuleCount
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
 
-SAMPLE_ROWS = 3
-
 
 class DataQualityError(DataError):
     """An `action: fail` rule had failing rows."""
@@ -41,7 +39,7 @@ class Evaluation:
 
 
 def evaluate(df: DataFrame, rules: Sequence[Rule], dataset: str) -> Evaluation:
-    """Count every rule's failures in one aggregation, then split the rows.
+    """Count every rule's failures, with samples, in one aggregation; then split the rows.
 
     A rule holds where its predicate is true; NULL counts as a failure. A row that breaks a
     quarantine rule is quarantined (with every rule it broke), one that breaks only drop rules
@@ -50,19 +48,20 @@ def evaluate(df: DataFrame, rules: Sequence[Rule], dataset: str) -> Evaluation:
     """
     from pyspark.sql import functions as F
 
-    if not rules:
-        return Evaluation(df, [], df.count(), 0, 0)
     failed = [~F.coalesce(F.expr(r.predicate).cast("boolean"), F.lit(False)) for r in rules]
     quarantined = _any([f for f, r in zip(failed, rules, strict=True) if r.action == "quarantine"])
     dropped = ~quarantined & _any([f for f, r in zip(failed, rules, strict=True) if r.action == "drop"])
     totals = df.select(F.count(F.lit(1)).alias("rows"),
                        *[F.sum(f.cast("int")).alias(f"r{i}") for i, f in enumerate(failed)],
+                       *[x for i, (f, r) in enumerate(zip(failed, rules, strict=True))
+                         for x in _samples(df, f, r, f"s{i}")],
                        F.sum(quarantined.cast("int")).alias("quarantined"),
                        F.sum(dropped.cast("int")).alias("dropped")).collect()[0]
     counts = []
     for i, rule in enumerate(rules):
         n = int(totals[f"r{i}"] or 0)
-        samples = _sample(df, failed[i], rule) if n else []
+        samples = [s.asDict() for s in (totals[f"s{i}_first"], totals[f"s{i}_last"]) if s]
+        samples = samples[:1] if len(samples) == 2 and samples[0] == samples[1] else samples
         if rule.action == "fail" and n:
             raise DataQualityError(dataset, rule, n, samples)
         counts.append(RuleCount(rule.name, rule.action, n, samples))
@@ -85,8 +84,16 @@ def _any(flags: list[Column]) -> Column:
     return result
 
 
-def _sample(df: DataFrame, failed: Column, rule: Rule) -> list[dict]:
-    """A few failing rows: the file and record number they came from and the columns the rule
-    reads, so a user can find the bad rows without whole records landing in logs."""
+def _samples(df: DataFrame, failed: Column, rule: Rule, name: str) -> list[Column]:
+    """The first and last failing rows (by file and record number, when known), as aggregates of
+    the counting pass: the file and record number they came from and the columns the rule reads,
+    so a user can find the bad rows without whole records landing in logs."""
+    from pyspark.sql import functions as F
+
     columns = [c for c in (SOURCE_FILE, RECORD_NUMBER, *rule.columns) if c in df.columns]
-    return [row.asDict() for row in df.filter(failed).select(*columns).limit(SAMPLE_ROWS).collect()]
+    if not columns:
+        return [F.lit(None).alias(f"{name}_first"), F.lit(None).alias(f"{name}_last")]
+    ordered = [c for c in (SOURCE_FILE, RECORD_NUMBER) if c in df.columns]
+    key = F.struct(*ordered) if ordered else F.to_json(F.struct(*columns))
+    value, key = F.when(failed, F.struct(*columns)), F.when(failed, key)
+    return [F.min_by(value, key).alias(f"{name}_first"), F.max_by(value, key).alias(f"{name}_last")]

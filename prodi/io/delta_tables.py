@@ -24,6 +24,7 @@ class WriteMetrics:
     rows_written: int
     version: int
     rows_skipped: int = 0  # MERGE source rows that changed nothing
+    rows_in: int = 0  # rows the write was given (a MERGE's source rows)
 
 
 def exists(spark: SparkSession, location: str) -> bool:
@@ -103,6 +104,7 @@ def last_write(spark: SparkSession, location: str, note: str) -> WriteMetrics:
     if row["operation"] == "MERGE":
         written = int(metrics.get("numTargetRowsInserted", 0)) + \
             int(metrics.get("numTargetRowsUpdated", 0))
-        skipped = int(metrics.get("numSourceRows", 0)) - written
-        return WriteMetrics(row["operation"], written, int(row["version"]), skipped)
-    return WriteMetrics(row["operation"], int(metrics.get("numOutputRows", 0)), int(row["version"]))
+        source = int(metrics.get("numSourceRows", 0))
+        return WriteMetrics(row["operation"], written, int(row["version"]), source - written, source)
+    rows = int(metrics.get("numOutputRows", 0))
+    return WriteMetrics(row["operation"], rows, int(row["version"]), rows_in=rows)

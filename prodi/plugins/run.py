@@ -47,6 +47,8 @@ class StageRun:
     rows_dropped: int = 0
     rows_superseded: int = 0  # older versions of a key, and rows a MERGE skipped as not newer
     rows_current: int | None = None  # rows in `df` as last counted (None: not counted)
+    counting: bool = False  # the rows read are counted by the first count after the read
+    superseding: bool = False  # a stage since the last count keeps only the newest per key
     quarantine: list[DataFrame] = field(default_factory=list)  # quarantine records, to write
     rules: list[RuleCount] = field(default_factory=list)
     inputs: dict[str, int] = field(default_factory=dict)  # input table -> version read
@@ -56,6 +58,29 @@ class StageRun:
     stopped: bool = False
     _cleanups: list[Callable[[], Any]] = field(default_factory=list)
     _on_success: list[Callable[[], Any]] = field(default_factory=list)
+
+    def counted(self, rows: int) -> int | None:
+        """Record a count of `df` taken by a stage's own pass; the rows the stages before it
+        removed since the last count (None when there was none)."""
+        if self.counting:
+            self.rows_read, self.rows_current, self.counting = rows, rows, False
+        removed = None if self.rows_current is None else self.rows_current - rows
+        self.rows_current = rows
+        return removed
+
+    def account_for_sink_input(self, rows_in: int | None) -> None:
+        """The rows the sink was given, from its commit's metrics: what the stages since the
+        last count removed is superseded (newest per key) or dropped (steps)."""
+        if rows_in is None:
+            return
+        removed = self.counted(rows_in)
+        if removed:
+            if self.superseding:
+                self.rows_superseded += removed
+            else:
+                self.rules.append(RuleCount("transform steps", "drop", removed))
+                self.rows_dropped += removed
+        self.superseding = False
 
     def warn(self, message: str) -> None:
         """Log a warning about this item and show it in the run summary."""

@@ -16,12 +16,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Written:
-    """What a write did: rows written (inserted + updated for a MERGE), the table version, and
-    rows that changed nothing because the table already had a newer version of them."""
+    """What a write did: rows written (inserted + updated for a MERGE), the table version, rows
+    that changed nothing because the table already had a newer version of them, and the rows it
+    was given (from the commit's metrics: how the run counts without a pass of its own)."""
 
     rows: int
     version: int | None = None
     superseded: int = 0
+    rows_in: int | None = None  # rows the sink was given (None: not known)
 
 
 @dataclass(frozen=True)

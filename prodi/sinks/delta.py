@@ -21,7 +21,7 @@ class Append(Sink):
         from prodi.io import delta_tables
 
         m = delta_tables.append(df, run.target, run.commit_note(), self.partition_by(run.item))
-        return Written(m.rows_written, m.version)
+        return Written(m.rows_written, m.version, rows_in=m.rows_in)
 
 
 class Overwrite(Sink):
@@ -36,7 +36,7 @@ class Overwrite(Sink):
 
         m = delta_tables.overwrite(df, run.target, run.commit_note(), self.partition_by(run.item),
                                    run.scope)
-        return Written(m.rows_written, m.version)
+        return Written(m.rows_written, m.version, rows_in=m.rows_in)
 
 
 class Merge(Sink):
@@ -62,4 +62,4 @@ class Merge(Sink):
         assert isinstance(section, SectionSpec) and section.keys
         m = delta_tables.merge(df, run.target, run.commit_note(), section.keys, section.sequence_by,
                                self.partition_by(run.item))
-        return Written(m.rows_written, m.version, m.rows_skipped)
+        return Written(m.rows_written, m.version, m.rows_skipped, m.rows_in)

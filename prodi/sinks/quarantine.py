@@ -36,8 +36,6 @@ def write_quarantine(run: StageRun, rows: DataFrame | None) -> int:
         if not exists or run.quarantine_append:
             return 0
         rows = delta_tables.read(run.spark, location).limit(0)
-    if not exists and rows.isEmpty():
-        return 0  # nothing to keep, nothing to clear: no table until there is evidence
     if run.quarantine_append:
         return delta_tables.append(rows, location, run.commit_note(), (LANDED_DATE,)).rows_written
     metrics = delta_tables.overwrite(rows, location, run.commit_note(), (LANDED_DATE,),

@@ -114,9 +114,6 @@ class LatestPerKey(Stage):
 
         assert run.df is not None
         section = _section(run.item)
-        latest = run.cached(latest_per_key(run.df, section.keys or (), section.sequence_by))
-        kept = latest.count()
-        if run.rows_current is not None:
-            run.rows_superseded += run.rows_current - kept
-        run.rows_current = kept
-        run.df = latest
+        # Cached for the sink (a MERGE reads its source twice); counted by the sink's metrics.
+        run.df = run.cached(latest_per_key(run.df, section.keys or (), section.sequence_by))
+        run.superseding = True

@@ -34,7 +34,7 @@ def _bind(registry: Any, declared: PluginSpec | None, default: PluginSpec, error
 
 
 class Read(Stage):
-    """Reads the item's `source` (default: the layer's); caches and counts what it yields."""
+    """Reads the item's `source` (default: the layer's) and caches what it yields."""
 
     Options = ReadOptions
     uses = ("source", "on_schema_change")
@@ -60,8 +60,9 @@ class Read(Stage):
         if df is None:
             return
         if self.source.counted:
+            # Counted by the first rule stage's aggregation (or the write), not a pass of its own.
             df = run.cached(df)
-            run.rows_read = run.rows_current = df.count()
+            run.counting = True
         run.df = df
 
 
@@ -105,6 +106,7 @@ class Write(Stage):
         written = self.sink.resolved(run.resolve).write(run.df, run)
         run.rows_written = written.rows
         run.rows_superseded += written.superseded
+        run.account_for_sink_input(written.rows_in)
 
     def _max_ratio(self) -> float | None:
         own = getattr(self.item.section, "max_quarantined_ratio", None)

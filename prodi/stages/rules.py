@@ -19,8 +19,8 @@ def apply_rules(run: StageRun, rules: Sequence[Rule]) -> Evaluation:
 
     assert run.df is not None
     result = evaluate(run.df, rules, run.item.name)
-    if run.rows_current is not None and result.rows != run.rows_current:
-        removed = run.rows_current - result.rows  # what transform steps (a filter) removed
+    removed = run.counted(result.rows)
+    if removed:  # what transform steps (a filter) removed since the last count
         run.rules.append(RuleCount("transform steps", "drop", removed))
         run.rows_dropped += removed
     run.rules += result.counts

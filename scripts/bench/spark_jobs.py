@@ -1,0 +1,63 @@
+"""How many Spark jobs each layer runs per dataset, on the demo data: first run, then a re-run
+with nothing new. Each (layer, dataset) runs in its own process with Spark's event log on, and
+the log's job starts are counted. `--source DIR` measures another checkout (e.g. a worktree of
+an older commit) for a before/after table in docs/benchmarks.md.
+
+usage: python scripts/bench/spark_jobs.py [--source DIR] [--label after]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+ITEMS = [("raw", "orders"), ("raw", "customers"), ("bronze", "orders"), ("bronze", "customers"),
+         ("silver", "orders"), ("silver", "customers"), ("gold", "daily_revenue"),
+         ("gold", "revenue_by_country")]
+OUT = REPO / "docs" / "bench" / "spark_jobs.json"
+
+
+def jobs_of(layer: str, dataset: str, source: Path, lakehouse: Path, events: Path) -> int:
+    events.mkdir(parents=True, exist_ok=True)
+    before = set(events.iterdir())
+    env = {**os.environ, "PYTHONPATH": str(source), "PRODI_LAKEHOUSE": str(lakehouse),
+           "PRODI_HYDRA_DIR": str(lakehouse.parent / "hydra"),
+           "PYSPARK_SUBMIT_ARGS": f"--conf spark.eventLog.enabled=true --conf "
+                                  f"spark.eventLog.dir=file://{events} pyspark-shell"}
+    code = "import sys; from prodi.cli.main import main; main(sys.argv[1:])"
+    subprocess.run([sys.executable, "-c", code, "run-layer", f"layer={layer}",
+                    f"datasets=[{dataset}]"], env=env, check=True, capture_output=True)
+    (log,) = set(events.iterdir()) - before
+    return sum(json.loads(line).get("Event") == "SparkListenerJobStart"
+               for line in log.read_text().splitlines())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", type=Path, default=REPO)
+    parser.add_argument("--label", default="after")
+    ns = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="prodi-jobs-"))
+    lakehouse = work / "lakehouse"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "generate_demo_data.py"),
+                    str(lakehouse / "landing")], check=True, capture_output=True)
+    counts = {}
+    for run in ("first run", "re-run"):
+        for layer, dataset in ITEMS:
+            n = jobs_of(layer, dataset, ns.source, lakehouse, work / "events")
+            counts.setdefault(f"{layer}/{dataset}", {})[run] = n
+            print(f"{ns.label}: {layer}/{dataset} {run}: {n} Spark jobs", flush=True)
+    results = json.loads(OUT.read_text()) if OUT.exists() else {}
+    results[ns.label] = counts
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
