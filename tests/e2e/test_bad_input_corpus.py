@@ -195,9 +195,8 @@ def test_nothing_else_is_in_the_lakehouse(lakehouse):
     with_bronze_q = {f.dataset for f in FILES for r in records(f) if r.fate == BRONZE_Q}
     with_silver_q = {f.dataset for f in FILES for r in records(f) if r.fate == SILVER_Q}
     expected = {f"{layer}/{n}" for layer in ("raw", "bronze", "silver") for n in names}
-    # the ledger remembers files that left no raw row: empty, or every record quarantined
-    expected |= {f"ingested_files/raw/{f.dataset}" for f in FILES
-                 if f.ingested and all(r.fate == RAW_Q for r in f.records)}
+    # the ledger remembers every file taken in
+    expected |= {f"ingested_files/raw/{f.dataset}" for f in FILES if f.ingested}
     expected |= {f"quarantine/raw/{n}" for n in with_raw_q}
     expected |= {f"quarantine/bronze/{n}" for n in with_bronze_q}
     expected |= {f"quarantine/silver/{n}" for n in with_silver_q}
@@ -214,8 +213,12 @@ def test_skipped_files_are_reported_in_every_run(lakehouse):
     assert "h01_corrected" in log and "ingested as a new delivery" in log
 
 
-def test_files_that_left_no_raw_row_are_recorded_once(spark_session, lakehouse):
+def test_every_file_taken_in_is_in_the_ledger_and_rowless_ones_once(spark_session, lakehouse):
     ledger = table(spark_session, lakehouse.lakehouse / "ingested_files" / "raw" / "csv_main")
+    taken = {f.name for f in FILES if f.dataset == "csv_main" and f.ingested}
+    assert {Path(r["path"]).name for r in ledger} == taken
+    once = Counter(Path(r["path"]).name for r in ledger if r["status"] == "rows")
+    assert all(n == 1 for name, n in once.items() if not name.startswith("h01")), once
     empty = Counter(Path(r["path"]).name for r in ledger if r["status"] == "empty")
     assert empty == Counter({f"a20_empty_{D1}.csv": 1, f"a21_header_only_{D1}.csv": 1})
     assert all(r["records"] == 0 for r in ledger if r["status"] == "empty")
