@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 
-from pyspark.sql import DataFrame, SparkSession, Window
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
@@ -22,7 +22,9 @@ from prodi.io.landing import LandedFile, source_file_column
 from prodi.model.columns import CORRUPT, LANDED_DATE, RECORD_NUMBER, SOURCE_FILE
 from prodi.model.errors import DataError
 
-_ORDER = "__prodi_order"
+# Spark's monotonically increasing id: the partition in the upper 31 bits, the row in it below.
+ORDER = "__prodi_order"
+_IN_SPLIT = (1 << 33) - 1
 
 
 class DeliveryError(DataError):
@@ -31,7 +33,9 @@ class DeliveryError(DataError):
 
 @dataclass(frozen=True)
 class Delivery:
-    records: DataFrame  # normalized columns (text for csv/json), _corrupt_record, file, date, number
+    # normalized columns (text for csv/json), _corrupt_record, file, date, and ORDER, from which
+    # `with_record_numbers` numbers the records once their splits are counted
+    records: DataFrame
     columns: dict[str, list[str]]  # file path -> its normalized column names (None: per record)
 
 
@@ -73,11 +77,38 @@ def read_delivery(spark: SparkSession, fmt: str, options: dict[str, str], files:
         records = records.withColumn(CORRUPT, F.lit(None).cast("string"))
     date = (F.regexp_extract(F.col(SOURCE_FILE), date_pattern, 0) if date_pattern
             else F.lit(None).cast("string"))
-    window = Window.partitionBy(SOURCE_FILE).orderBy(_ORDER)
-    records = (records.withColumn(LANDED_DATE, date)
-               .withColumn(RECORD_NUMBER, F.row_number().over(window).cast("bigint"))
-               .drop(_ORDER))
-    return Delivery(records, columns)
+    return Delivery(records.withColumn(LANDED_DATE, date), columns)
+
+
+def split_of() -> Column:
+    """Which split of the input a record was read in (its partition): a file read in several
+    splits has them in file order, and each split's records in file order."""
+    return F.shiftright(F.col(ORDER), 33)
+
+
+def record_shifts(splits: list[tuple[str, int, int, int]]) -> dict[tuple[str, int], int]:
+    """(file, split) -> what to add to a record's row index within its split to get its 1-based
+    position in the file, from (file, split, first order id, records) of every split."""
+    start: dict[str, int] = {}
+    shifts = {}
+    for path, split, first, rows in sorted(splits, key=lambda s: (s[0], s[1])):
+        number = start.get(path, 0) + 1  # of the split's first record
+        shifts[(path, split)] = number - (first & _IN_SPLIT)
+        start[path] = number - 1 + rows
+    return shifts
+
+
+def with_record_numbers(records: DataFrame, splits: list[tuple[str, int, int, int]]) -> DataFrame:
+    """Each record's 1-based position in its file, from (file, split, first order id, records)
+    of every split, as one aggregate over the cached records gives them: no shuffle, no sort."""
+    shifts = record_shifts(splits)
+    if not shifts:
+        return records.withColumn(RECORD_NUMBER, F.lit(None).cast("bigint")).drop(ORDER)
+    pairs = [x for (path, split), shift in shifts.items()
+             for x in (F.lit(f"{path}\0{split}"), F.lit(shift))]
+    key = F.concat_ws("\0", F.col(SOURCE_FILE), split_of().cast("string"))
+    number = F.col(ORDER).bitwiseAND(F.lit(_IN_SPLIT)) + F.element_at(F.create_map(*pairs), key)
+    return records.withColumn(RECORD_NUMBER, number.cast("bigint")).drop(ORDER)
 
 
 def _csv_by_header(spark: SparkSession, options: dict[str, str], files: list[LandedFile],
@@ -152,4 +183,4 @@ def _case_sensitive(spark: SparkSession) -> Iterator[None]:
 def _with_origin(df: DataFrame, empty: bool = False) -> DataFrame:
     if SOURCE_FILE not in df.columns:
         df = df.withColumn(SOURCE_FILE, F.lit(None).cast("string") if empty else source_file_column())
-    return df.withColumn(_ORDER, F.monotonically_increasing_id())
+    return df.withColumn(ORDER, F.monotonically_increasing_id())

@@ -37,7 +37,7 @@ def split_delivery(run: StageRun, fmt: str, reader: dict[str, str], files: list[
     returns per file (records delivered, quarantined) for the ledger."""
     from pyspark.sql import functions as F
 
-    from prodi.io.delivered import read_delivery
+    from prodi.io.delivered import ORDER, read_delivery, split_of, with_record_numbers
 
     declared = run.item.declared_columns()
     delivery = read_delivery(run.spark, fmt, reader, files, declared or [], date_pattern)
@@ -53,9 +53,15 @@ def split_delivery(run: StageRun, fmt: str, reader: dict[str, str], files: list[
     bad = F.lit(False)
     for flag, _ in failures:
         bad = bad | flag
-    stats = records.groupBy(SOURCE_FILE).agg(F.count(F.lit(1)).alias("n"),
-                                             F.sum(bad.cast("int")).alias("bad")).collect()
-    per_file = {r[SOURCE_FILE]: (int(r["n"]), int(r["bad"] or 0)) for r in stats}
+    stats = records.groupBy(SOURCE_FILE, split_of().alias("split")).agg(
+        F.count(F.lit(1)).alias("n"), F.sum(bad.cast("int")).alias("bad"),
+        F.min(ORDER).alias("first")).collect()
+    per_file: dict[str, tuple[int, int]] = {}
+    for r in stats:
+        n, b = per_file.get(r[SOURCE_FILE], (0, 0))
+        per_file[r[SOURCE_FILE]] = (n + int(r["n"]), b + int(r["bad"] or 0))
+    records = with_record_numbers(records, [(r[SOURCE_FILE], int(r["split"]), int(r["first"]),
+                                             int(r["n"])) for r in stats])
     run.rows_read = sum(n for n, _ in per_file.values())
     quarantined = sum(b for _, b in per_file.values())
     run.rows_current = run.rows_read - quarantined

@@ -30,7 +30,9 @@ def jobs_of(layer: str, dataset: str, source: Path, lakehouse: Path, events: Pat
            "PRODI_HYDRA_DIR": str(lakehouse.parent / "hydra"),
            "PYSPARK_SUBMIT_ARGS": f"--conf spark.eventLog.enabled=true --conf "
                                   f"spark.eventLog.dir=file://{events} pyspark-shell"}
-    code = "import sys; from prodi.cli.main import main; main(sys.argv[1:])"
+    # Spark writes the whole event log only when the context stops.
+    code = ("import sys\nfrom pyspark.sql import SparkSession\nfrom prodi.cli.main import main\n"
+            "main(sys.argv[1:])\nSparkSession.getActiveSession().stop()\n")
     subprocess.run([sys.executable, "-c", code, "run-layer", f"layer={layer}",
                     f"datasets=[{dataset}]"], env=env, check=True, capture_output=True)
     (log,) = set(events.iterdir()) - before
