@@ -31,10 +31,14 @@ def jobs_of(layer: str, dataset: str, source: Path, lakehouse: Path, events: Pat
            "PYSPARK_SUBMIT_ARGS": f"--conf spark.eventLog.enabled=true --conf "
                                   f"spark.eventLog.dir=file://{events} pyspark-shell"}
     # Spark writes the whole event log only when the context stops.
-    code = ("import sys\nfrom pyspark.sql import SparkSession\nfrom prodi.cli.main import main\n"
+    code = ("import sys\nfrom pyspark.sql import SparkSession\nimport prodi\n"
+            "sys.stderr.write(f'PRODI_FROM {prodi.__file__}\\n')\nfrom prodi.cli.main import main\n"
             "main(sys.argv[1:])\nSparkSession.getActiveSession().stop()\n")
-    subprocess.run([sys.executable, "-c", code, "run-layer", f"layer={layer}",
-                    f"datasets=[{dataset}]"], env=env, check=True, capture_output=True)
+    # Run outside any checkout: `-c` puts the working directory first on sys.path.
+    done = subprocess.run([sys.executable, "-c", code, "run-layer", f"layer={layer}",
+                           f"datasets=[{dataset}]"], env=env, check=True, capture_output=True,
+                          text=True, cwd=lakehouse.parent)
+    assert f"PRODI_FROM {source.resolve()}/" in done.stderr, "measured another checkout"
     (log,) = set(events.iterdir()) - before
     return sum(json.loads(line).get("Event") == "SparkListenerJobStart"
                for line in log.read_text().splitlines())
