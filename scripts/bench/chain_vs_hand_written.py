@@ -259,14 +259,19 @@ def main() -> None:
     parser.add_argument("--pairs-above", type=int, default=5_000_000,
                         help="sizes above this run one pair (the 20M chain takes long)")
     parser.add_argument("--report", type=Path, default=REPO / "docs" / "benchmarks.md")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the results of other sizes in docs/bench/chain.json")
     ns = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="prodi-chain-bench-"))
-    results = []
+    saved = OUT / "chain.json"
+    # Sizes measured earlier (e.g. 20M in a run of its own) are kept unless measured again.
+    results = json.loads(saved.read_text()) if saved.exists() and ns.keep else []
     for size in (int(s) for s in ns.sizes.split(",")):
         pairs = ns.pairs if size <= ns.pairs_above else 1
-        results.append(run_size(size, pairs, work))
-        (OUT / "chain.json").write_text(json.dumps(results, indent=1))
+        results = [r for r in results if r["orders"] != size] + [run_size(size, pairs, work)]
+        results.sort(key=lambda r: r["orders"])
+        saved.write_text(json.dumps(results, indent=1))
     summary = summarize(results)
     plot(summary)
     command = "python scripts/bench/chain_vs_hand_written.py " + " ".join(sys.argv[1:])
