@@ -16,6 +16,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from backfill_vs_invocations import _write_section  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 ITEMS = [("raw", "orders"), ("raw", "customers"), ("bronze", "orders"), ("bronze", "customers"),
          ("silver", "orders"), ("silver", "customers"), ("gold", "daily_revenue"),
@@ -48,6 +51,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", type=Path, default=REPO)
     parser.add_argument("--label", default="after")
+    parser.add_argument("--before-commit", default="093afdb")
+    parser.add_argument("--report", type=Path, default=REPO / "docs" / "benchmarks.md")
     ns = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="prodi-jobs-"))
     lakehouse = work / "lakehouse"
@@ -63,6 +68,28 @@ def main() -> None:
     results[ns.label] = counts
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=1))
+    if {"before", "after"} <= set(results):
+        _write_section(ns.report, section(results, ns.before_commit))
+
+
+def section(results: dict, before_commit: str) -> str:
+    rows = "\n".join(
+        f"| {item} | {results['before'][item]['first run']} | {results['after'][item]['first run']}"
+        f" | {results['before'][item]['re-run']} | {results['after'][item]['re-run']} |"
+        for item in results["after"])
+    return f"""## Spark jobs per layer and dataset
+
+Spark jobs each `prodi run-layer layer=<layer> datasets=[<dataset>]` runs on the demo data,
+counted from Spark's event log: before this work (commit `{before_commit}`) and now; first on an
+empty lakehouse, then a re-run with nothing new.
+
+| layer/dataset | first run, before | first run, now | re-run, before | re-run, now |
+|---|---|---|---|---|
+{rows}
+
+Measured with `python scripts/bench/spark_jobs.py --source <worktree of {before_commit}> --label
+before` and `python scripts/bench/spark_jobs.py --source . --label after`.
+"""
 
 
 if __name__ == "__main__":
