@@ -7,7 +7,7 @@ prodi runs medallion pipelines (raw -> bronze -> silver -> gold) on Spark + Delt
 driven by Hydra config (conf/ in this repo, packaged as pkg://prodi.conf).
 
 commands:
-  run-layer   run one layer (or print its plan in dry-run); see `prodi run-layer --help`
+  run-layer   run a layer, or a chain of layers (or print the plan in dry-run); see --help
   backfill    run a date range over layers in one Spark session; see `prodi backfill --help`
   validate    validate every layer x cloud x env combination, no JVM
   show        print the tables of a layer (e.g. `prodi show layer=gold`)
@@ -16,6 +16,7 @@ commands:
 
 examples:
   prodi run-layer layer=silver cloud=azure env=prod
+  prodi run-layer layer=raw,bronze,silver,gold
   prodi run-layer layer=bronze dry_run=true plan_format=json
   prodi run-layer raw -c cfg/raw/example.yml
   prodi run-layer --layer raw --config dbfs:/cfg/raw/aws.prod.yml
@@ -32,6 +33,9 @@ Hydra dialect (config groups layer, cloud, env, pipeline; any key=value of the t
   prodi run-layer layer=bronze dry_run=true plan_format=json     # the plan, as JSON
   prodi run-layer layer=raw --cfg job                            # composed config
   prodi run-layer layer=raw --cfg job --resolve                  # secrets checked, shown as ***
+  prodi run-layer layer=raw,bronze,silver,gold                   # a chain, one Spark session
+  prodi run-layer layer=raw,bronze,silver,gold run.show=true     # ... then print gold's tables
+  prodi run-layer layer=silver run.full_refresh=true             # rebuild from all of bronze
   prodi run-layer -m layer=bronze run.date=2026-01-01,2026-01-02 # a sweep, one Spark session
   overrides: key=value, +key=value (add), ~key (delete), hydra.*=... (Hydra settings)
   secret references in overrides need quoting: "+probe='<<secrets/scope/key>>'"
@@ -48,6 +52,14 @@ Legacy / Databricks dialect (one config file, merged over the tree, validated th
 Dry-run (composes, validates and prints the plan; no JVM, no writes, no secrets fetched):
   dry_run: true in config, the override dry_run=true, --dry-run, or PRODI_FORCE_DRY_RUN=1
   (1/true/yes/on; 0/false/no/off/empty don't force; anything else is an error).
+
+Chain (`layer=a,b,...` without -m): the layers in dependency order in one Spark session; a
+failed layer holds back the layers above it; a summary and the command that resumes it.
+
+Incremental: each layer reads only what is new upstream since its own last successful run
+(raw: files not in its ledger; bronze/silver: upstream partitions changed since the versions
+its last commit recorded; marts: rebuilt when an input has a new version). Nothing new: nothing
+is read or written. run.full_refresh=true reads everything in scope again.
 
 Backfill (a date range as one sweep in one Spark session; see `prodi backfill --help`):
   prodi run-layer --layer silver --from 2026-01-01 --to 2026-01-07
@@ -68,7 +80,8 @@ status, rows in/out, seconds) and, if anything failed, the exact command that re
 failed dates. Exit 1 if any job failed.
 
 Each date replaces only its own partition (bronze: replaceWhere on _landed_date; silver: MERGE of
-that date's rows; raw: only files not ingested yet), so re-running a date is idempotent.
+that date's rows; raw: only files not ingested yet), so re-running a date is idempotent, and a
+date with nothing new upstream since its last run is skipped as up to date.
 
 examples:
   prodi backfill --layers bronze,silver --from 2026-01-01 --to 2026-01-07
