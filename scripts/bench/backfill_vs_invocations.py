@@ -12,13 +12,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from report import machine, write_section
 
 REPO = Path(__file__).resolve().parents[2]
 PRODI = str(Path(sys.executable).with_name("prodi"))
@@ -42,18 +43,6 @@ def rows_per_date(lakehouse: Path) -> dict[str, int]:
     import json
 
     return json.loads(out.strip().splitlines()[-1])
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} " \
-           f"{platform.release()}, Python {platform.python_version()}"
 
 
 def main() -> None:
@@ -108,23 +97,9 @@ Machine: {machine()}. Measured {dt.date.today().isoformat()} with
 `python scripts/bench/backfill_vs_invocations.py --days {ns.days} --orders-per-day {ns.orders_per_day}`
 (`make bench`).
 """
-    _write_section(ns.report, section)
+    write_section(ns.report, section)
     print(section)
     shutil.rmtree(work, ignore_errors=True)
-
-
-def _write_section(report: Path, section: str) -> None:
-    """Replace this benchmark's section in the report, keeping the others."""
-    title = section.splitlines()[0]
-    text = report.read_text() if report.exists() else "# Benchmarks\n\n"
-    if title in text:
-        start = text.index(title)
-        nxt = text.find("\n## ", start + len(title))
-        text = text[:start] + section + (text[nxt + 1:] if nxt != -1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(text)
 
 
 if __name__ == "__main__":

@@ -29,9 +29,7 @@ from statistics import median
 
 import psutil
 import yaml
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from backfill_vs_invocations import _write_section, machine  # noqa: E402
+from report import machine, write_section
 
 REPO = Path(__file__).resolve().parents[2]
 PRODI = str(Path(sys.executable).with_name("prodi"))
@@ -276,7 +274,7 @@ def main() -> None:
     plot(summary)
     command = "python scripts/bench/chain_vs_hand_written.py " + " ".join(sys.argv[1:])
     text = section(summary, command.strip())
-    _write_section(ns.report, text)
+    write_section(ns.report, text)
     print(text)
     shutil.rmtree(work, ignore_errors=True)
 

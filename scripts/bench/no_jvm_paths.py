@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 from statistics import median
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from backfill_vs_invocations import _write_section, machine  # noqa: E402
+from report import machine, write_section
 
 REPO = Path(__file__).resolve().parents[2]
 PRODI = str(Path(sys.executable).with_name("prodi"))
@@ -61,7 +60,7 @@ Each command in a fresh process, {ns.runs} times; the median and the fastest.
 Machine: {machine()}. Measured {dt.date.today().isoformat()} with
 `python scripts/bench/no_jvm_paths.py --runs {ns.runs}`.
 """
-    _write_section(ns.report, section)
+    write_section(ns.report, section)
     print(section)
 
 

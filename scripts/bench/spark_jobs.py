@@ -16,8 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from backfill_vs_invocations import _write_section  # noqa: E402
+from report import write_section
 
 REPO = Path(__file__).resolve().parents[2]
 ITEMS = [("raw", "orders"), ("raw", "customers"), ("bronze", "orders"), ("bronze", "customers"),
@@ -69,7 +68,7 @@ def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=1))
     if {"before", "after"} <= set(results):
-        _write_section(ns.report, section(results, ns.before_commit))
+        write_section(ns.report, section(results, ns.before_commit))
 
 
 def section(results: dict, before_commit: str) -> str:
