@@ -44,7 +44,8 @@ def evaluate(df: DataFrame, rules: Sequence[Rule], dataset: str) -> Evaluation:
     A rule holds where its predicate is true; NULL counts as a failure. A row that breaks a
     quarantine rule is quarantined (with every rule it broke), one that breaks only drop rules
     is dropped, warn rules only count. Raises DataQualityError on a failing `fail` rule. Callers
-    should pass a cached DataFrame: it is read for the counts and again for the split.
+    should pass a frame that is cheap to read again (cached, or a pinned table): it is read for
+    the counts and again for the split.
     """
     from pyspark.sql import functions as F
 

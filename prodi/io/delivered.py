@@ -100,7 +100,7 @@ def record_shifts(splits: list[tuple[str, int, int, int]]) -> dict[tuple[str, in
 
 def with_record_numbers(records: DataFrame, splits: list[tuple[str, int, int, int]]) -> DataFrame:
     """Each record's 1-based position in its file, from (file, split, first order id, records)
-    of every split, as one aggregate over the cached records gives them: no shuffle, no sort."""
+    of every split, as one aggregate over the records gives them: no shuffle, no sort."""
     shifts = record_shifts(splits)
     if not shifts:
         return records.withColumn(RECORD_NUMBER, F.lit(None).cast("bigint")).drop(ORDER)

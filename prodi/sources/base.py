@@ -16,9 +16,14 @@ if TYPE_CHECKING:
 class Source(Plugin):
     """Subclasses implement `read`; the rest has defaults."""
 
-    # Cache the rows read and count them (rows read). Sources that count for themselves (landed
-    # files: what was delivered, quarantine included) or are not row-wise (SQL marts) say False.
+    # Count the rows read (in the first rule stage's pass, or from the write's metrics). Sources
+    # that count for themselves (landed files: what was delivered, quarantine included) or are
+    # not row-wise (SQL marts) say False.
     counted: ClassVar[bool] = True
+    # Reading again gives the same rows, cheaply (a pinned Delta version): then the rows are
+    # not cached, and each pass (the rule counts, the quarantine, the write) reads them again,
+    # which costs less than building a cache. Otherwise they are cached for the item's run.
+    rereadable: ClassVar[bool] = False
 
     def validate(self, item: Item) -> list[ConfigError]:
         """Problems only visible with the item at hand (no JVM)."""

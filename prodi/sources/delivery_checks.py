@@ -41,7 +41,9 @@ def split_delivery(run: StageRun, fmt: str, reader: dict[str, str], files: list[
 
     declared = run.item.declared_columns()
     delivery = read_delivery(run.spark, fmt, reader, files, declared or [], date_pattern)
-    records = run.cached(delivery.records)
+    # Not cached: parsing the files again for the write costs less than caching every record,
+    # and the record numbers come from the splits, which are the same each time.
+    records = delivery.records
     delivered = [c for c in records.columns if not c.startswith("_")]
     policy = _policy(run)
     missing = _missing_by_file(delivery.columns, declared)

@@ -29,6 +29,7 @@ class LayerTable(Source):
     table doesn't exist yet is skipped with a warning, not failed."""
 
     Options = LayerTableOptions
+    rereadable = True  # read at a pinned version
 
     def _where(self, item: Item) -> tuple[str, str]:
         return (self.options.layer or item.layer.upstream or "", self.options.dataset or item.name)

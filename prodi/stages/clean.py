@@ -114,6 +114,7 @@ class LatestPerKey(Stage):
 
         assert run.df is not None
         section = _section(run.item)
-        # Cached for the sink (a MERGE reads its source twice); counted by the sink's metrics.
-        run.df = run.cached(latest_per_key(run.df, section.keys or (), section.sequence_by))
+        # Counted by the sink's metrics. Not cached: computing it again for a MERGE's second
+        # pass costs less than a cache, and ties are broken down to the record, so both agree.
+        run.df = latest_per_key(run.df, section.keys or (), section.sequence_by)
         run.superseding = True

@@ -34,7 +34,8 @@ def _bind(registry: Any, declared: PluginSpec | None, default: PluginSpec, error
 
 
 class Read(Stage):
-    """Reads the item's `source` (default: the layer's) and caches what it yields."""
+    """Reads the item's `source` (default: the layer's); caches what it yields unless the source
+    can simply be read again."""
 
     Options = ReadOptions
     uses = ("source", "on_schema_change")
@@ -61,7 +62,7 @@ class Read(Stage):
             return
         if self.source.counted:
             # Counted by the first rule stage's aggregation (or the write), not a pass of its own.
-            df = run.cached(df)
+            df = df if self.source.rereadable else run.cached(df)
             run.counting = True
         run.df = df
 

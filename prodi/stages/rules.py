@@ -11,13 +11,15 @@ from prodi.model.columns import ERRORS
 from prodi.plugins.run import RuleCount, StageRun
 
 
-def apply_rules(run: StageRun, rules: Sequence[Rule]) -> Evaluation:
+def apply_rules(run: StageRun, rules: Sequence[Rule]) -> Evaluation | None:
     """Replace the run's rows by those passing the drop and quarantine rules; count failures per
     rule; queue the quarantined rows (with their values as they are at this stage). The rows
     evaluated are counted too, so rows that steps removed since the last count are accounted."""
     from pyspark.sql import functions as F
 
     assert run.df is not None
+    if not rules:
+        return None  # nothing to check: the rows are counted further on, not in a pass of their own
     result = evaluate(run.df, rules, run.item.name)
     removed = run.counted(result.rows)
     if removed:  # what transform steps (a filter) removed since the last count
