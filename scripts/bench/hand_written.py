@@ -33,6 +33,7 @@ def raw(spark: SparkSession, landing: str, lakehouse: str) -> None:
         .json(f"{landing}/customers/customers_*.jsonl")
     for name, df in (("orders", orders), ("customers", customers)):
         (df.withColumn("_source_file", F.input_file_name())
+         .withColumn("_row_order", F.monotonically_increasing_id())  # later lines win ties
          .withColumn("_landed_date", F.regexp_extract("_source_file", DATE_IN_NAME, 1))
          .withColumn("_ingested_at", F.current_timestamp())
          .write.format("delta").mode("append").partitionBy("_landed_date")
@@ -70,7 +71,8 @@ def _latest(df: DataFrame, key: str) -> DataFrame:
     order = Window.partitionBy(key).orderBy(F.col("updated_at").desc_nulls_last(),
                                             F.col("_landed_date").desc(),
                                             F.col("_ingested_at").desc(),
-                                            F.col("_source_file").desc())
+                                            F.col("_source_file").desc(),
+                                            F.col("_row_order").desc())
     return df.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
 
 
@@ -92,7 +94,7 @@ def silver(spark: SparkSession, lakehouse: str) -> None:
         F.nullif(F.trim("customer_id"), F.lit("")).alias("customer_id"),
         "order_date", "amount", F.upper(F.trim("currency")).alias("currency"),
         F.lower(F.trim("status")).alias("status"), "updated_at",
-        "_source_file", "_landed_date", "_ingested_at")
+        "_source_file", "_landed_date", "_ingested_at", "_row_order")
     valid = (F.col("order_id").isNotNull() & F.col("amount").isNotNull() & (F.col("amount") >= 0)
              & F.col("currency").isin("EUR", "USD", "GBP"))
     valid = F.coalesce(valid, F.lit(False))
@@ -105,7 +107,7 @@ def silver(spark: SparkSession, lakehouse: str) -> None:
     customers = customers.select(
         F.trim("customer_id").alias("customer_id"), F.trim("name").alias("name"),
         F.lower(F.trim("email")).alias("email"), F.upper(F.trim("country")).alias("country"),
-        "updated_at", "_source_file", "_landed_date", "_ingested_at")
+        "updated_at", "_source_file", "_landed_date", "_ingested_at", "_row_order")
     _merge(_latest(customers.where(F.col("customer_id").isNotNull()), "customer_id"),
            f"{lakehouse}/silver/customers", "customer_id", [])
 
