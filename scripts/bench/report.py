@@ -27,7 +27,7 @@ def write_section(report: Path, section: str) -> None:
     if title in text:
         start = text.index(title)
         nxt = text.find("\n## ", start + len(title))
-        text = text[:start] + section + (text[nxt + 1:] if nxt != -1 else "")
+        text = text[:start] + section.rstrip("\n") + "\n" + (text[nxt:] if nxt != -1 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     report.parent.mkdir(parents=True, exist_ok=True)
