@@ -24,7 +24,7 @@ class WriteMetrics:
     rows_written: int
     version: int
     rows_skipped: int = 0  # MERGE source rows that changed nothing
-    rows_in: int = 0  # rows the write was given (a MERGE's source rows)
+    rows_in: int | None = None  # rows the write was given (a MERGE's source rows); None: unknown
 
 
 def exists(spark: SparkSession, location: str) -> bool:
