@@ -27,7 +27,6 @@ HISTORY_DEPTH = 200
 class Processed:
     """One prodi commit of a target: the inputs' versions it read, and the run date it covers."""
 
-    version: int
     inputs: dict[str, int]
     run_date: str | None  # None: every date
 
@@ -39,12 +38,11 @@ def current_version(spark: SparkSession, location: str) -> int:
 def processed(spark: SparkSession, location: str) -> Iterator[Processed]:
     """The target's prodi commits that recorded their inputs, newest first."""
     rows = DeltaTable.forPath(spark, location).history(HISTORY_DEPTH) \
-        .select("version", "userMetadata").collect()
+        .select("userMetadata").collect()
     for row in rows:
         note = commit_note.decode(row["userMetadata"])
         if note is not None and isinstance(note.get("inputs"), dict):
-            yield Processed(int(row["version"]), {k: int(v) for k, v in note["inputs"].items()},
-                            note.get("run_date"))
+            yield Processed({k: int(v) for k, v in note["inputs"].items()}, note.get("run_date"))
 
 
 def last_processed(spark: SparkSession, target: str, source: str, run_date: str | None

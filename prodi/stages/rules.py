@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from prodi.checks.base import Rule
-from prodi.checks.evaluate import Evaluation, evaluate
+from prodi.checks.evaluate import evaluate
 from prodi.checks.quarantine import quarantine_rows, value_columns
 from prodi.model.columns import ERRORS
 from prodi.plugins.run import RuleCount, StageRun
 
 
-def apply_rules(run: StageRun, rules: Sequence[Rule]) -> Evaluation | None:
+def apply_rules(run: StageRun, rules: Sequence[Rule]) -> None:
     """Replace the run's rows by those passing the drop and quarantine rules; count failures per
     rule; queue the quarantined rows (with their values as they are at this stage). The rows
     evaluated are counted too, so rows that steps removed since the last count are accounted."""
@@ -19,7 +19,7 @@ def apply_rules(run: StageRun, rules: Sequence[Rule]) -> Evaluation | None:
 
     assert run.df is not None
     if not rules:
-        return None  # nothing to check: the rows are counted further on, not in a pass of their own
+        return  # nothing to check: the rows are counted further on, not in a pass of their own
     result = evaluate(run.df, rules, run.item.name)
     removed = run.counted(result.rows)
     if removed:  # what transform steps (a filter) removed since the last count
@@ -32,4 +32,4 @@ def apply_rules(run: StageRun, rules: Sequence[Rule]) -> Evaluation | None:
         run.quarantine.append(quarantine_rows(result.quarantine, F.col(ERRORS),
                                               value_columns(run.df), run.run_id))
     run.df = result.valid
-    return result
+
