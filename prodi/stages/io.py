@@ -71,7 +71,8 @@ class Write(Stage):
     """Writes with the item's `sink` (default: the layer's) and counts the rows written."""
 
     Options = WriteOptions
-    uses = ("sink", "partition_by", "max_quarantined_ratio")
+    # `maintenance` is read by `prodi maintain`, for the table this stage writes.
+    uses = ("sink", "partition_by", "max_quarantined_ratio", "maintenance")
     sink: Sink | None
 
     def prepare(self, item: Item, errors: list[ConfigError]) -> None:

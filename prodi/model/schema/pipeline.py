@@ -58,6 +58,15 @@ class ExpectationSpec:
 
 
 @dataclass(frozen=True)
+class MaintenanceSpec:
+    """How `prodi maintain` keeps one table: file layout and Delta table properties."""
+
+    zorder_by: tuple[str, ...] = ()  # OPTIMIZE ... ZORDER BY these columns
+    cluster_by: tuple[str, ...] = ()  # liquid clustering columns (instead of Z-ORDER)
+    properties: dict[str, str] = field(default_factory=dict)  # e.g. delta.enableChangeDataFeed
+
+
+@dataclass(frozen=True)
 class SectionSpec:
     """What one dataset declares for one layer. Which keys a layer uses depends on its stages;
     a key the layer's stages don't read is an error, so nothing is silently ignored."""
@@ -74,6 +83,7 @@ class SectionSpec:
     on_schema_change: SchemaPolicy | None = None
     # Fail the run when more than this share of the rows read is quarantined (default: the layer's).
     max_quarantined_ratio: float | None = None
+    maintenance: MaintenanceSpec = MaintenanceSpec()
 
     def keys_set(self) -> list[str]:
         """The keys this section sets (differs from the default)."""
@@ -121,6 +131,7 @@ class MartSpec:
     partition_by: tuple[str, ...] = ()
     layer: str | None = None
     sink: PluginSpec | None = None
+    maintenance: MaintenanceSpec = MaintenanceSpec()
 
 
 @dataclass(frozen=True)
