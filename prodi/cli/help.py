@@ -11,6 +11,7 @@ commands:
   backfill    run a date range over layers in one Spark session; see `prodi backfill --help`
   validate    validate every layer x cloud x env combination, no JVM
   show        print the tables of a layer (e.g. `prodi show layer=gold`)
+  maintain    OPTIMIZE (Z-order or clustering), VACUUM, table properties; see --help
   databricks  generate the Databricks job JSON / asset bundle; see `prodi databricks job --help`
   version     print the prodi version
 
@@ -87,4 +88,27 @@ examples:
   prodi backfill --layers bronze,silver --from 2026-01-01 --to 2026-01-07
   prodi backfill layer=raw --dates 2026-01-03,2026-01-05 env=prod
   prodi run-layer -m layer=bronze run.date=2026-01-01,2026-01-02,2026-01-03   (plain Hydra sweep)
+"""
+
+
+MAINTAIN = """\
+usage: prodi maintain layer=LAYER [cloud=..] [env=..] [datasets=[..]] [dry_run=true] [overrides]
+       prodi-maintain ...       (the same command; the Databricks wheel-task entry point)
+
+For every table of the layer (each dataset's, or each mart for gold), in this order:
+  ALTER TABLE ... SET TBLPROPERTIES    the item's maintenance.properties (delta.* keys)
+  ALTER TABLE ... CLUSTER BY (...)     maintenance.cluster_by: liquid clustering (unpartitioned)
+  OPTIMIZE ... [ZORDER BY (...)]       maintenance.zorder_by, else a plain compaction
+  VACUUM ... RETAIN N HOURS            env.maintenance.vacuum_retention_hours (>= 168 unless
+                                       env.maintenance.force_retention: true)
+and OPTIMIZE + VACUUM on its quarantine table. A table that doesn't exist yet is skipped; a
+table that fails is reported with its cause, the others go on, and the exit code is 1.
+
+examples:
+  prodi maintain layer=silver
+  prodi maintain layer=gold cloud=aws env=prod dry_run=true          # the SQL, no JVM
+  prodi maintain layer=silver datasets=[orders] plan_format=json dry_run=true
+  prodi maintain layer=silver,gold                                   # both layers
+  prodi maintain --layer silver --config dbfs:/cfg/silver/aws.prod.yml   (legacy dialect)
+See docs/maintenance.md.
 """

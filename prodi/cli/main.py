@@ -1,4 +1,5 @@
-"""Entry points: `prodi <command>` and `run-layer` (the Databricks wheel-task entry point).
+"""Entry points: `prodi <command>`, and `run-layer` and `prodi-maintain` (the Databricks
+wheel-task entry points).
 
 Startup stays light: Hydra, the config package and Spark load only when a command needs them.
 """
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(f"prodi {__version__}\n")
         return
     handlers = {"run-layer": run_layer, "backfill": _backfill, "validate": _validate, "show": _show,
-                "databricks": _databricks}
+                "maintain": maintain, "databricks": _databricks}
     if command not in handlers:
         _fail(f"unknown command {command!r}; expected one of: {', '.join(handlers)} "
               "(see `prodi --help`)", CONFIG_EXIT)
@@ -145,6 +146,37 @@ def _databricks(args: list[str]) -> None:
     from prodi.cli.databricks import databricks_main
 
     databricks_main(args)
+
+
+def maintain(argv: list[str] | None = None) -> None:
+    """`prodi maintain` / `prodi-maintain`: OPTIMIZE, VACUUM and table properties for a layer's
+    tables. Returns normally on success; exits 1 when a table failed, 2 on a config error."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if any(a in ("-h", "--help") for a in args):
+        sys.stdout.write(help_text.MAINTAIN)
+        return
+    from prodi.app.failure import RUN_EXIT, describe_failure
+    from prodi.app.maintain import maintain as maintain_layer
+    from prodi.app.maintain_plan import plan_maintenance
+    from prodi.app.preflight import preflight
+    from prodi.cli.dialects import translate
+
+    try:
+        inv = translate(args)
+        if inv.backfill or inv.hydra_flags and not inv.has_flag("-cd", "--config-dir", "-m",
+                                                                  "--multirun"):
+            _fail("maintain takes a layer and overrides (and --config-dir), not "
+                  f"{' '.join([*inv.hydra_flags, *inv.backfill])}", CONFIG_EXIT)
+        # `layer=silver,gold`: each layer, every one planned (and validated) before any runs.
+        jobs = [(loaded, plan_maintenance(loaded)) for loaded in preflight(inv.overrides,
+                                                                          inv.config_dir)]
+        outcomes = [maintain_layer(loaded, plan) for loaded, plan in jobs]
+    except Exception as exc:  # noqa: BLE001 - rendered as one paragraph with its exit code
+        failure = describe_failure(exc)
+        _fail(failure.message, failure.exit_code)
+    failed = [f"{r.table}: {r.error}" for o in outcomes for r in o.failed]
+    if failed:
+        _fail(f"maintenance failed for {len(failed)} table(s): " + "; ".join(failed), RUN_EXIT)
 
 
 def _show(args: list[str]) -> None:

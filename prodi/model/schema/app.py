@@ -50,6 +50,17 @@ class DatabricksJobSpec:
 
 
 @dataclass(frozen=True)
+class EnvMaintenanceSpec:
+    """How `prodi maintain` vacuums the env's tables."""
+
+    # Files older than this that no table version needs are deleted. Below Delta's safety
+    # default (168 h) a reader or writer still using an old version may fail, so a lower value
+    # also needs `force_retention: true`.
+    vacuum_retention_hours: int = 168
+    force_retention: bool = False
+
+
+@dataclass(frozen=True)
 class EnvSpec:
     name: str
     dry_run: bool = False
@@ -58,6 +69,7 @@ class EnvSpec:
     log_level: Literal["TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR"] = "INFO"
     spark_conf: dict[str, str] = field(default_factory=dict)
     databricks: DatabricksJobSpec = DatabricksJobSpec()
+    maintenance: EnvMaintenanceSpec = EnvMaintenanceSpec()
 
 
 @dataclass(frozen=True)
