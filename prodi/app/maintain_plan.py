@@ -14,7 +14,6 @@ from typing import Any
 from prodi.config.load import LoadedConfig
 from prodi.io.maintenance import (
     RETENTION_CHECK_CONF,
-    SAFE_RETENTION_HOURS,
     cluster_by_sql,
     optimize_sql,
     set_properties_sql,
@@ -27,7 +26,6 @@ from prodi.sinks.base import Sink
 from prodi.sinks.quarantine import quarantine_location
 from prodi.stages.plan import ItemPlan
 
-RETENTION_KEY = "env.maintenance.vacuum_retention_hours"
 FORCE_KEY = "env.maintenance.force_retention"
 PROPERTY_PREFIX = "delta."
 
@@ -81,8 +79,7 @@ class MaintenancePlan:
 def plan_maintenance(loaded: LoadedConfig) -> MaintenancePlan:
     """The tasks of the selected layer's tables; raises ConfigErrors naming every bad setting."""
     app = loaded.app
-    errors = retention_errors(app.env.maintenance.vacuum_retention_hours,
-                              app.env.maintenance.force_retention)
+    errors: list[ConfigError] = []  # the VACUUM retention was checked when the env was loaded
     tasks: list[TableTask] = []
     for plan in loaded.plans:
         errors += settings_errors(plan)
@@ -93,17 +90,6 @@ def plan_maintenance(loaded: LoadedConfig) -> MaintenancePlan:
         raise ConfigErrors(errors)
     return MaintenancePlan(app.layer.name, app.cloud.name, app.env.name, app.pipeline.name,
                            loaded.dry_run.cause, tuple(tasks))
-
-
-def retention_errors(hours: int, force: bool) -> list[ConfigError]:
-    """A VACUUM retention Delta would refuse, or that isn't a number of hours."""
-    if hours < 0:
-        return [ConfigError(RETENTION_KEY, "a number of hours >= 0", str(hours))]
-    if hours < SAFE_RETENTION_HOURS and not force:
-        return [ConfigError(RETENTION_KEY, f"at least {SAFE_RETENTION_HOURS} hours (Delta's "
-                            "safety default: readers and writers may still need younger files), "
-                            f"or {FORCE_KEY}: true to vacuum them anyway", str(hours))]
-    return []
 
 
 def settings_errors(plan: ItemPlan) -> list[ConfigError]:

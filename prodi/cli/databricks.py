@@ -2,7 +2,8 @@
 
     prodi databricks job --cloud aws --env prod [--dialect hydra|legacy|named] [--smoke]
                          [--wheel PATH] [--config-root dbfs:/cfg] [--notify-email A]
-                         [--notify-webhook ID] [--bundle DIR] [--output FILE]
+                         [--notify-webhook ID] [--maintain-layers silver,gold]
+                         [--bundle DIR] [--output FILE]
 
 Prints (or writes) Jobs API 2.1 job settings; `--bundle` also writes a Databricks Asset Bundle.
 """
@@ -54,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="e-mail on failure (repeatable)")
     job.add_argument("--notify-webhook", action="append", default=[], metavar="ID",
                      help="notification destination id to call on failure (repeatable)")
+    job.add_argument("--maintain-layers", metavar="LAYERS", default="",
+                     help="comma-separated layers to maintain after the chain (OPTIMIZE, VACUUM, "
+                          "table properties): one `prodi-maintain` task each, e.g. silver,gold")
     job.add_argument("--bundle", metavar="DIR", type=Path,
                      help="also write a Databricks Asset Bundle (databricks.yml, resources/) here")
     job.add_argument("--output", "-o", metavar="FILE", type=Path,
@@ -78,7 +82,8 @@ def databricks_main(args: list[str]) -> None:
         request = JobRequest(
             cloud=ns.cloud, env=ns.env, dialect=ns.dialect, smoke=ns.smoke, wheel=ns.wheel,
             config_root=check_config_root(ns.config_root or DEFAULT_CONFIG_ROOT),
-            notify=from_flags(ns.notify_email, ns.notify_webhook))
+            notify=from_flags(ns.notify_email, ns.notify_webhook),
+            maintain_layers=tuple(x.strip() for x in ns.maintain_layers.split(",") if x.strip()))
         job = build_job(request)
     except ConfigErrors as exc:
         _fail("invalid configuration: " + "; ".join(e.render() for e in exc.errors))

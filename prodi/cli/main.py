@@ -159,14 +159,14 @@ def maintain(argv: list[str] | None = None) -> None:
     from prodi.app.maintain import maintain as maintain_layer
     from prodi.app.maintain_plan import plan_maintenance
     from prodi.app.preflight import preflight
-    from prodi.cli.dialects import translate
+    from prodi.cli.dialects import BACKFILL_FLAGS, translate
 
+    unsupported = [a for a in args if a.split("=", 1)[0] in (*BACKFILL_FLAGS, *HYDRA_ONLY_FLAGS)]
+    if unsupported:
+        _fail("maintain takes a layer, overrides and --config-dir (the run-layer dialects), not "
+              f"{' '.join(unsupported)}", CONFIG_EXIT)
     try:
         inv = translate(args)
-        if inv.backfill or inv.hydra_flags and not inv.has_flag("-cd", "--config-dir", "-m",
-                                                                  "--multirun"):
-            _fail("maintain takes a layer and overrides (and --config-dir), not "
-                  f"{' '.join([*inv.hydra_flags, *inv.backfill])}", CONFIG_EXIT)
         # `layer=silver,gold`: each layer, every one planned (and validated) before any runs.
         jobs = [(loaded, plan_maintenance(loaded)) for loaded in preflight(inv.overrides,
                                                                           inv.config_dir)]

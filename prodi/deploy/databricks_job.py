@@ -2,7 +2,8 @@
 
 The cluster comes from the composed config (`cloud.databricks`: spark_version, node_type_id,
 cluster_attributes); the tasks run `run-layer` from the prodi wheel, raw -> bronze -> silver ->
-gold, each depending on the one before.
+gold, each depending on the one before. Maintenance tasks (`prodi-maintain`, one per layer
+asked for) run after the last layer.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from prodi.model.errors import ConfigError, ConfigErrors
 
 CLUSTER_KEY = "shared_cluster"
 ENTRY_POINT = "run-layer"
+MAINTAIN_ENTRY_POINT = "prodi-maintain"
+MAINTAIN_TASK_PREFIX = "maintain_"
 NUM_WORKERS = 2
 DBFS_LIBRARY_OPT_IN = "spark.databricks.driver.dbfsLibraryInstallationAllowed"
 
@@ -40,6 +43,7 @@ class JobRequest:
     wheel: str | None = None  # None: dbfs:/libs/<real wheel file name>
     config_root: str = DEFAULT_CONFIG_ROOT
     notify: FailureNotifications = field(default_factory=FailureNotifications)
+    maintain_layers: tuple[str, ...] = ()  # a `prodi-maintain` task for each, after the chain
 
     @property
     def job_name(self) -> str:
@@ -90,14 +94,15 @@ def new_cluster(loaded: LoadedConfig, wheel: str, smoke: bool) -> dict[str, Any]
     return cluster
 
 
-def wheel_task(layer: str, previous: str | None, parameters: list[str], wheel: str
-               ) -> dict[str, Any]:
-    """One layer's task: `run-layer` from the prodi wheel on the shared cluster."""
-    task: dict[str, Any] = {"task_key": layer}
+def wheel_task(layer: str, previous: str | None, parameters: list[str], wheel: str,
+               entry_point: str = ENTRY_POINT, task_key: str | None = None) -> dict[str, Any]:
+    """One layer's task: `run-layer` (or another entry point) from the prodi wheel on the shared
+    cluster."""
+    task: dict[str, Any] = {"task_key": task_key or layer}
     if previous is not None:
         task["depends_on"] = [{"task_key": previous}]
     task["job_cluster_key"] = CLUSTER_KEY
-    task["python_wheel_task"] = {"package_name": DISTRIBUTION, "entry_point": ENTRY_POINT,
+    task["python_wheel_task"] = {"package_name": DISTRIBUTION, "entry_point": entry_point,
                                  "parameters": parameters}
     task["libraries"] = [{"whl": wheel}]
     return task
@@ -126,4 +131,18 @@ def build_job(request: JobRequest, loaded: LoadedConfig | None = None) -> dict[s
                                  request.config_root)
         job["tasks"].append(wheel_task(layer, previous, params, wheel))
         previous = layer
+    for layer in _maintained(request.maintain_layers, loaded.catalog.names()):
+        params = task_parameters(request.dialect, layer, request.cloud, request.env,
+                                 request.config_root)
+        job["tasks"].append(wheel_task(layer, previous, params, wheel, MAINTAIN_ENTRY_POINT,
+                                       MAINTAIN_TASK_PREFIX + layer))
     return job
+
+
+def _maintained(layers: tuple[str, ...], known: list[str]) -> list[str]:
+    """The layers to maintain, in chain order; an unknown one is an error naming the option."""
+    unknown = [x for x in layers if x not in known]
+    if unknown:
+        raise ConfigError("--maintain-layers", f"layers of the chain ({', '.join(known)})",
+                          ", ".join(map(repr, unknown)), source="command line")
+    return [x for x in known if x in layers]

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 RETENTION_CHECK_CONF = "spark.databricks.delta.retentionDurationCheck.enabled"
 # VACUUM records VACUUM START / VACUUM END commits (with the files deleted) only when this is on.
 VACUUM_LOGGING_CONF = "spark.databricks.delta.vacuum.logging.enabled"
-SAFE_RETENTION_HOURS = 168
 
 
 def _ident(name: str) -> str:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from prodi.model.errors import ConfigError, describe
 from prodi.model.schema.layer import LayerSpec
 from prodi.model.schema.pipeline import PipelineSpec
+from prodi.model.tree import join
+from prodi.model.typed import build
+
+# Delta's own VACUUM retention check: younger files may still be read or written by a version
+# a running query or a concurrent writer uses.
+SAFE_RETENTION_HOURS = 168
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,34 @@ class EnvMaintenanceSpec:
     # Files older than this that no table version needs are deleted. Below Delta's safety
     # default (168 h) a reader or writer still using an old version may fail, so a lower value
     # also needs `force_retention: true`.
-    vacuum_retention_hours: int = 168
+    vacuum_retention_hours: int = SAFE_RETENTION_HOURS
     force_retention: bool = False
+
+    @classmethod
+    def from_config(cls, data: Any, path: str, errors: list[ConfigError]
+                    ) -> EnvMaintenanceSpec | None:
+        """The typed fields, and a retention Delta would refuse as an error on its key path."""
+        known = ("force_retention", "vacuum_retention_hours")
+        if not isinstance(data, dict):
+            errors.append(ConfigError(path, "a mapping (EnvMaintenanceSpec)", describe(data)))
+            return None
+        before = len(errors)
+        errors += [ConfigError(join(path, str(k)), f"a known key ({', '.join(known)})",
+                               "unknown key") for k in data if k not in known]
+        hours = build(int, data.get("vacuum_retention_hours", SAFE_RETENTION_HOURS),
+                      join(path, "vacuum_retention_hours"), errors)
+        force = build(bool, data.get("force_retention", False), join(path, "force_retention"),
+                      errors)
+        if len(errors) > before or hours is None or force is None:
+            return None
+        if hours < 0 or (hours < SAFE_RETENTION_HOURS and not force):
+            errors.append(ConfigError(join(path, "vacuum_retention_hours"), (
+                "a number of hours >= 0" if hours < 0 else
+                f"at least {SAFE_RETENTION_HOURS} hours (Delta's safety default: readers and "
+                f"writers may still need younger files), or {join(path, 'force_retention')}: "
+                "true to vacuum them anyway"), str(hours)))
+            return None
+        return cls(hours, force)
 
 
 @dataclass(frozen=True)
