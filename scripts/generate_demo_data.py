@@ -32,7 +32,8 @@ def customers(n: int) -> list[dict]:
 
 
 def customer_files(n: int, days: int) -> dict[str, list[dict]]:
-    """Day 1: every customer; later days: new versions of a few (moves, email fixes)."""
+    """Day 1: every customer; later days: new versions of a few (moves, email fixes). The last
+    file also carries a late version: a move on day 2 that the source system sent days later."""
     base = customers(n)
     files = {str(START): base}
     rng = random.Random(11)
@@ -44,6 +45,12 @@ def customer_files(n: int, days: int) -> dict[str, list[dict]]:
                      email=f"  {c['email'].upper()} ", updated_at=f"{day}T06:00:00")
             changed.append(v)
         files[str(day)] = changed
+    if len(files) >= 3:
+        moved = files[str(START + dt.timedelta(days=3))][0]
+        original = next(c for c in base if c["customer_id"] == moved["customer_id"])
+        country = next(c for c in COUNTRIES if c not in (original["country"], moved["country"]))
+        late = dict(original, country=country, updated_at=f"{START + dt.timedelta(days=1)}T12:00:00")
+        files[max(files)].append(late)
     return files
 
 

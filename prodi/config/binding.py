@@ -52,6 +52,8 @@ class Binder:
             if stage is not None:
                 stage.prepare(item, errors)
                 stages.append(stage)
+        for stage in stages:
+            stage.adapt(tuple(stages))
         columns: list[str] | None = None
         for stage in stages:
             columns = stage.columns(columns, errors)

@@ -16,6 +16,7 @@ from pyspark.sql import DataFrame, DataFrameWriter, SparkSession
 _COMMIT_NOTE_CONF = "spark.databricks.delta.commitInfo.userMetadata"
 # New columns (a rescued-data column, an added delivery column) reach MERGE targets too.
 _AUTO_MERGE_CONF = "spark.databricks.delta.schema.autoMerge.enabled"
+_RECENT = 20  # commits searched for our own
 
 
 @dataclass(frozen=True)
@@ -57,16 +58,19 @@ def overwrite(df: DataFrame, location: str, note: str, partition_by: Sequence[st
 
 
 def merge(df: DataFrame, location: str, note: str, keys: Sequence[str], sequence_by: str | None,
-          partition_by: Sequence[str] = ()) -> WriteMetrics:
-    """Upsert on business keys; a row replaces the target's only when its sequence is newer.
-    Source rows that change nothing (not newer) are counted as skipped."""
+          partition_by: Sequence[str] = (), arrival: Sequence[str] = ()) -> WriteMetrics:
+    """Upsert on business keys; a row replaces the target's only when its sequence is newer (at
+    one sequence value: when it arrived later, by the `arrival` columns). Source rows that
+    change nothing (not newer) are counted as skipped."""
     spark = df.sparkSession
     if not exists(spark, location):
         return overwrite(df, location, note, partition_by)
     on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
-    newer = f"s.`{sequence_by}` > t.`{sequence_by}` OR t.`{sequence_by}` IS NULL" \
-        if sequence_by else None
-    with _session_conf(spark, {_COMMIT_NOTE_CONF: note, _AUTO_MERGE_CONF: "true"}):
+    order = [c for c in [sequence_by, *arrival] if c]
+    # Newer by sequence, then by arrival: the same winner whatever order batches come in.
+    newer = (f"struct({', '.join(f's.`{c}`' for c in order)}) > "
+             f"struct({', '.join(f't.`{c}`' for c in order)})") if order else None
+    with session_conf(spark, merge_conf(note)):
         (DeltaTable.forPath(spark, location).alias("t")
          .merge(df.alias("s"), on)
          .whenMatchedUpdateAll(condition=newer)
@@ -75,8 +79,23 @@ def merge(df: DataFrame, location: str, note: str, keys: Sequence[str], sequence
     return last_write(spark, location, note)
 
 
+def replace_partitions(df: DataFrame, location: str, note: str, partition_by: Sequence[str]
+                       ) -> WriteMetrics:
+    """Replace the partitions the rows fall in (a dynamic partition overwrite)."""
+    writer = _writer(df, "overwrite", note, partition_by)
+    if exists(df.sparkSession, location):
+        writer = writer.option("partitionOverwriteMode", "dynamic").option("mergeSchema", "true")
+    writer.save(location)
+    return last_write(df.sparkSession, location, note)
+
+
+def merge_conf(note: str) -> dict[str, str]:
+    """Session settings for a MERGE: its commit note, and new columns reaching the target."""
+    return {_COMMIT_NOTE_CONF: note, _AUTO_MERGE_CONF: "true"}
+
+
 @contextmanager
-def _session_conf(spark: SparkSession, conf: dict[str, str]) -> Iterator[None]:
+def session_conf(spark: SparkSession, conf: dict[str, str]) -> Iterator[None]:
     previous = {key: spark.conf.get(key, None) for key in conf}
     for key, value in conf.items():
         spark.conf.set(key, value)
@@ -96,10 +115,12 @@ def _writer(df: DataFrame, mode: str, note: str, partition_by: Sequence[str]) ->
 
 
 def last_write(spark: SparkSession, location: str, note: str) -> WriteMetrics:
-    """Rows written by the commit tagged `note`, from the Delta log (0 if it made no commit)."""
-    row = DeltaTable.forPath(spark, location).history(1).collect()[0]
-    if row["userMetadata"] != note:
-        return WriteMetrics("NONE", 0, int(row["version"]))
+    """Rows written by the commit tagged `note`, from the Delta log (0 if it made no commit).
+    A few commits are searched: a concurrent run may have committed right after ours."""
+    rows = DeltaTable.forPath(spark, location).history(_RECENT).collect()
+    row = next((r for r in rows if r["userMetadata"] == note), None)
+    if row is None:
+        return WriteMetrics("NONE", 0, int(rows[0]["version"]))
     metrics = row["operationMetrics"] or {}
     if row["operation"] == "MERGE":
         written = int(metrics.get("numTargetRowsInserted", 0)) + \

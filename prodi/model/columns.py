@@ -16,6 +16,8 @@ FILE_MODIFIED = "_file_modified"
 INGESTION_TYPES = {SOURCE_FILE: "string", LANDED_DATE: "string", RECORD_NUMBER: "bigint",
                    INGESTED_AT: "timestamp", RUN_ID: "string", RESCUED: "string"}
 INGESTION = tuple(INGESTION_TYPES)
+# Which of two versions of a key at one sequence value arrived last: the larger of these wins.
+ARRIVAL = (LANDED_DATE, INGESTED_AT, SOURCE_FILE, RECORD_NUMBER)
 
 # Quarantine tables: the record's values, why, and where it came from.
 VALUES = "_values"

@@ -40,6 +40,11 @@ class Sink(Plugin):
     def validate(self, item: Item, columns: list[str] | None) -> list[ConfigError]:
         return []
 
+    def keeps_versions(self) -> bool:
+        """Whether it is given every version of a key (one per sequence value), not only the
+        newest: `latest_per_key` then keeps one row per key and sequence value."""
+        return False
+
     def partition_by(self, item: Item) -> tuple[str, ...]:
         """The section's (or mart's) `partition_by`, else the sink's own option."""
         own = getattr(item.section, "partition_by", ())

@@ -1,4 +1,5 @@
-"""Delta write modes: append, overwrite (the run's scope, or the whole table) and MERGE."""
+"""Delta write modes that need no keys: append, overwrite (the run's scope, or the whole table)
+and partition replace."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from prodi.model.columns import LANDED_DATE
 from prodi.model.errors import ConfigError
-from prodi.model.schema.pipeline import SectionSpec
-from prodi.model.sql import unknown_column
 from prodi.plugins.item import Item
 from prodi.plugins.run import StageRun
 from prodi.sinks.base import Sink, Written
@@ -39,27 +38,22 @@ class Overwrite(Sink):
         return Written(m.rows_written, m.version, rows_in=m.rows_in)
 
 
-class Merge(Sink):
-    """Upsert on the section's `keys`: a row replaces the target's only when its `sequence_by`
-    is newer, so re-runs never duplicate or regress."""
-
-    section_keys = ("keys", "sequence_by")
+class ReplacePartitions(Sink):
+    """Replaces the partitions the rows fall in; the table's other partitions stay as they are."""
 
     def validate(self, item: Item, columns: list[str] | None) -> list[ConfigError]:
-        section = item.section
-        if not isinstance(section, SectionSpec) or not section.keys:
-            return [ConfigError(f"{item.path}.keys", "at least one business key column (merge "
-                                "matches rows on them)", "[]" if section.keys == () else "nothing")]
-        if columns is None:
+        if self.partition_by(item):
             return []
-        return [unknown_column(f"{item.path}.keys[{i}]", k, columns)
-                for i, k in enumerate(section.keys) if k not in columns]
+        return [ConfigError(f"{item.path}.partition_by", "the partition columns (replace_partitions "
+                            "replaces the partitions its rows fall in)", "none")]
+
+    def plan(self, item: Item) -> dict[str, Any]:
+        return {**super().plan(item),
+                "mode": f"replace the {', '.join(self.partition_by(item))} partitions written"}
 
     def write(self, df: DataFrame, run: StageRun) -> Written:
         from prodi.io import delta_tables
 
-        section = run.item.section
-        assert isinstance(section, SectionSpec) and section.keys
-        m = delta_tables.merge(df, run.target, run.commit_note(), section.keys, section.sequence_by,
-                               self.partition_by(run.item))
-        return Written(m.rows_written, m.version, m.rows_skipped, m.rows_in)
+        m = delta_tables.replace_partitions(df, run.target, run.commit_note(),
+                                            self.partition_by(run.item))
+        return Written(m.rows_written, m.version, rows_in=m.rows_in)

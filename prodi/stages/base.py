@@ -25,6 +25,9 @@ class Stage(Plugin):
         """Bind to `item`: look up the sources, steps, checks or sinks it names."""
         self.item = item
 
+    def adapt(self, stages: tuple[Stage, ...]) -> None:
+        """Once every stage of the item is bound: adjust to the others (default: nothing)."""
+
     def section_keys(self) -> tuple[str, ...]:
         return self.uses
 

@@ -54,14 +54,16 @@ class Transform(Stage):
 
 
 class Expectations(Stage):
-    """The section's `expectations`: warn, drop or fail per rule."""
+    """The section's `expectations`: warn, drop or fail per rule; plus rules a later stage
+    implies (keys present), checked in the same pass."""
 
     uses = ("expectations",)
     checks: list[tuple[str, str, Check]]
+    implied: list[Rule]
 
     def prepare(self, item: Item, errors: list[ConfigError]) -> None:
         super().prepare(item, errors)
-        self.checks = []
+        self.checks, self.implied = [], []
         seen: set[str] = set()
         for i, spec in enumerate(_section(item).expectations):
             if spec.name in seen:
@@ -78,7 +80,8 @@ class Expectations(Stage):
         return columns
 
     def rules(self) -> list[Rule]:
-        return [Rule(name, check.predicate(), action) for name, action, check in self.checks]
+        own = [Rule(name, check.predicate(), action) for name, action, check in self.checks]
+        return own + self.implied
 
     def plan(self) -> dict[str, Any]:
         return {"expectations": [{"name": r.name, "expr": r.predicate, "action": r.action}
@@ -89,9 +92,39 @@ class Expectations(Stage):
 
 
 class LatestPerKey(Stage):
-    """One row per business key: the newest by `sequence_by`, then by landing and ingestion."""
+    """One row per business key: the newest by `sequence_by`, then by landing and ingestion.
+    For a sink that keeps every version (scd2, deletes), one row per key and sequence value.
+
+    A row without a key, or without a sequence value, is quarantined: it can't be matched or
+    ordered. The rules run with the expectations before it when there are any (one pass)."""
 
     uses = ("keys", "sequence_by")
+    by_version = False
+    checked_by: Expectations | None = None
+
+    def adapt(self, stages: tuple[Stage, ...]) -> None:
+        from prodi.stages.io import Write
+
+        before = stages[:stages.index(self)]
+        self.checked_by = next((s for s in reversed(before) if isinstance(s, Expectations)), None)
+        if self.checked_by is not None:
+            self.checked_by.implied += self.rules()
+        sink = next((s.sink for s in stages if isinstance(s, Write) and s.sink is not None), None)
+        self.by_version = sink is not None and sink.keeps_versions()
+
+    def rules(self) -> list[Rule]:
+        section = _section(self.item)
+        rules = [Rule(f"key_{k}_not_null", f"`{k}` IS NOT NULL", "quarantine")
+                 for k in section.keys or ()]
+        if section.sequence_by:
+            rules.append(Rule(f"sequence_{section.sequence_by}_not_null",
+                              f"`{section.sequence_by}` IS NOT NULL", "quarantine"))
+        return rules
+
+    def grain(self) -> list[str]:
+        section = _section(self.item)
+        keys = list(section.keys or ())
+        return keys + [section.sequence_by] if self.by_version and section.sequence_by else keys
 
     def columns(self, columns: list[str] | None, errors: list[ConfigError]) -> list[str] | None:
         section, path = _section(self.item), self.item.path
@@ -107,14 +140,17 @@ class LatestPerKey(Stage):
 
     def plan(self) -> dict[str, Any]:
         section = _section(self.item)
-        return {"keys": list(section.keys or ()), "sequence_by": section.sequence_by}
+        return {"keys": list(section.keys or ()), "sequence_by": section.sequence_by,
+                "one_row_per": self.grain()}
 
     def run(self, run: StageRun) -> None:
         from prodi.stages.latest import latest_per_key
 
         assert run.df is not None
+        if self.checked_by is None:
+            apply_rules(run, self.rules())
         section = _section(run.item)
         # Counted by the sink's metrics. Not cached: computing it again for a MERGE's second
         # pass costs less than a cache, and ties are broken down to the record, so both agree.
-        run.df = latest_per_key(run.df, section.keys or (), section.sequence_by)
+        run.df = latest_per_key(run.df, self.grain(), section.sequence_by)
         run.superseding = True

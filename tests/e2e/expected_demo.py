@@ -48,17 +48,39 @@ def silver_orders(landing: Path) -> dict[str, dict]:
     return latest
 
 
-def silver_customers(landing: Path) -> dict[str, dict]:
-    latest: dict[str, dict] = {}
+def customer_history(landing: Path) -> list[tuple]:
+    """silver.customers as SCD2: (customer_id, name, email, country, valid_from, valid_to), a
+    new version when name or country changes, an email change applied in place; one delivered
+    version per customer and timestamp, the last delivered."""
+    delivered: dict[tuple, dict] = {}
     for path in sorted((landing / "customers").glob("customers_*.jsonl")):
         for line in path.read_text().splitlines():
             row = json.loads(line)
-            cid = row["customer_id"].strip()
-            rec = {"customer_id": cid, "country": row["country"].strip().upper(),
-                   "updated_at": row["updated_at"]}
-            if cid not in latest or rec["updated_at"] >= latest[cid]["updated_at"]:
-                latest[cid] = rec
-    return latest
+            rec = {"customer_id": row["customer_id"].strip(), "name": row["name"].strip(),
+                   "email": row["email"].strip().lower(), "country": row["country"].strip().upper(),
+                   "at": dt.datetime.fromisoformat(row["updated_at"])}
+            delivered[(rec["customer_id"], rec["at"])] = rec
+    versions: list[dict] = []
+    for (cid, _), rec in sorted(delivered.items()):
+        last = versions[-1] if versions and versions[-1]["customer_id"] == cid else None
+        if last is not None and (last["name"], last["country"]) == (rec["name"], rec["country"]):
+            last["email"] = rec["email"]
+            continue
+        if last is not None:
+            last["valid_to"] = rec["at"]
+        versions.append({**rec, "valid_from": rec["at"], "valid_to": None})
+    return sorted((v["customer_id"], v["name"], v["email"], v["country"], v["valid_from"],
+                   v["valid_to"]) for v in versions)
+
+
+def _country_at(landing: Path):
+    """customer id, moment -> the country of the version in effect then (None: no version)."""
+    history = customer_history(landing)
+
+    def country(cid: str, at: dt.datetime) -> str | None:
+        return next((c for i, _, _, c, start, end in history
+                     if i == cid and start < at and (end is None or end >= at)), None)
+    return country
 
 
 def daily_revenue(landing: Path) -> list[tuple]:
@@ -72,17 +94,26 @@ def daily_revenue(landing: Path) -> list[tuple]:
     return sorted((d, c, n, total) for (d, c), (n, total) in acc.items())
 
 
-def revenue_by_country(landing: Path) -> list[tuple]:
-    customers = silver_customers(landing)
+def revenue_by_country(landing: Path, at_order: bool = False) -> list[tuple]:
+    """Per customer country: the current one, or with `at_order` the one in effect at the end
+    of the order date."""
+    country_at = _country_at(landing)
+    current = {c[0]: c[3] for c in customer_history(landing) if c[5] is None}
     acc: dict[tuple, list] = defaultdict(lambda: [0, Decimal("0")])
     for o in silver_orders(landing).values():
         if o["status"] == "cancelled":
             continue
-        country = customers.get(o["customer_id"], {}).get("country", "UNKNOWN")
-        a = acc[(country, o["currency"])]
+        end_of_day = dt.datetime.combine(o["order_date"] + dt.timedelta(days=1), dt.time())
+        country = country_at(o["customer_id"], end_of_day) if at_order else \
+            current.get(o["customer_id"])
+        a = acc[(country or "UNKNOWN", o["currency"])]
         a[0] += 1
         a[1] += o["amount"]
     return sorted((k, c, n, total) for (k, c), (n, total) in acc.items())
+
+
+def revenue_by_country_at_order(landing: Path) -> list[tuple]:
+    return revenue_by_country(landing, at_order=True)
 
 
 def _order_rules(row: dict) -> tuple[str, ...]:
@@ -98,6 +129,10 @@ def _order_rules(row: dict) -> tuple[str, ...]:
         broken.append("amount_not_negative")
     if (row["currency"] or "").strip().upper() not in CURRENCIES:
         broken.append("currency_known")
+    if order_id is None:  # the key rule latest_per_key adds
+        broken.append("key_order_id_not_null")
+    if not row["updated_at"]:
+        broken.append("sequence_updated_at_not_null")
     return tuple(broken)
 
 

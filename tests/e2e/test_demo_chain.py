@@ -17,7 +17,9 @@ from tests.e2e import expected_demo
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 LAYERS = ("raw", "bronze", "silver", "gold")
 TABLES = {"raw": ("orders", "customers"), "bronze": ("orders", "customers"),
-          "silver": ("orders", "customers"), "gold": ("daily_revenue", "revenue_by_country")}
+          "silver": ("orders", "customers"),
+          "gold": ("daily_revenue", "revenue_by_country", "revenue_by_country_at_order")}
+HISTORY = ("customer_id", "name", "email", "country", "_valid_from", "_valid_to")
 
 
 def run_chain(*overrides: str) -> None:
@@ -71,7 +73,14 @@ def _gold(spark: SparkSession, lakehouse: Path, name: str) -> DataFrame:
 MART_SCHEMAS = {
     "daily_revenue": ("order_date", T.DateType(), expected_demo.daily_revenue),
     "revenue_by_country": ("country", T.StringType(), expected_demo.revenue_by_country),
+    "revenue_by_country_at_order": ("country", T.StringType(),
+                                    expected_demo.revenue_by_country_at_order),
 }
+
+
+def customer_history(spark: SparkSession, lakehouse: Path) -> list[tuple]:
+    rows = spark.read.format("delta").load(str(lakehouse / "silver" / "customers"))
+    return sorted(tuple(r) for r in rows.select(*HISTORY, "_is_current").collect())
 
 
 @pytest.mark.parametrize("mart", sorted(MART_SCHEMAS))
@@ -94,6 +103,30 @@ def test_silver_orders_hold_latest_valid_version_per_key(spark_session, demo_lak
         e = expected[r["order_id"]]
         assert (r["amount"], r["currency"], r["status"]) == (e["amount"], e["currency"], e["status"])
     assert not {"BAD-AMOUNT", "BAD-NEGATIVE", "BAD-CURRENCY"} & {r["order_id"] for r in rows}
+
+
+def test_silver_customers_keep_every_version_with_its_validity(spark_session, demo_lakehouse):
+    expected = expected_demo.customer_history(demo_lakehouse / "landing")
+    got = customer_history(spark_session, demo_lakehouse)
+    assert got == sorted((*v, v[-1] is None) for v in expected)
+    moved = [v for v in expected if v[0] == "C0008"]
+    assert len(moved) >= 3  # the late move on day 2 split the first interval
+    assert len({v[0] for v in expected}) == sum(1 for v in got if v[-1])  # one current each
+
+
+def test_the_point_in_time_mart_differs_where_customers_moved(spark_session, demo_lakehouse):
+    landing = demo_lakehouse / "landing"
+    assert expected_demo.revenue_by_country_at_order(landing) != \
+        expected_demo.revenue_by_country(landing)
+
+
+def test_rerunning_a_date_range_leaves_every_table_identical(spark_session, demo_lakehouse):
+    before = business_content(spark_session, demo_lakehouse)
+    history = customer_history(spark_session, demo_lakehouse)
+    main(["backfill", "--from", "2026-01-03", "--to", "2026-01-05", "--layers", "bronze,silver,gold",
+          "run.full_refresh=true"])
+    assert customer_history(spark_session, demo_lakehouse) == history
+    assert business_content(spark_session, demo_lakehouse) == before
 
 
 def test_raw_keeps_every_delivered_row_with_metadata(spark_session, demo_lakehouse):
@@ -129,7 +162,8 @@ def test_a_new_delivery_flows_through_only_its_partition_and_equals_a_full_refre
     run_chain()
     changed = {t for t, files in delta_logs(lakehouse).items() if files != logs.get(t)}
     assert changed == {"raw/orders", "ingested_files/raw/orders", "bronze/orders",
-                       "silver/orders", "gold/daily_revenue", "gold/revenue_by_country"}
+                       "silver/orders", "gold/daily_revenue", "gold/revenue_by_country",
+                       "gold/revenue_by_country_at_order"}
     assert committed_partitions(lakehouse / "raw" / "orders") == {"2026-01-08"}
     assert committed_partitions(lakehouse / "bronze" / "orders") == {"2026-01-08"}
     incremental = business_content(spark_session, lakehouse)
