@@ -78,6 +78,45 @@ def test_committed_job_json_is_the_generated_one(capsys: pytest.CaptureFixture[s
         f"--output {COMMITTED.relative_to(REPO)}")
 
 
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_maintain_tasks_run_after_the_chain(capsys: pytest.CaptureFixture[str], dialect: str
+                                            ) -> None:
+    job = generate(capsys, "--cloud", "aws", "--env", "prod", "--dialect", dialect,
+                   "--maintain-layers", "gold, silver")
+    assert JobSettings.from_dict(job).as_dict() == job
+    assert [t["task_key"] for t in job["tasks"]] == [*LAYERS, "maintain_silver", "maintain_gold"]
+    chain = {t["task_key"]: t for t in job["tasks"][:4]}
+    for layer, task in zip(("silver", "gold"), job["tasks"][4:], strict=True):
+        assert task["depends_on"] == [{"task_key": "gold"}]  # after every layer has run
+        wheel_task = task["python_wheel_task"]
+        assert (wheel_task["package_name"], wheel_task["entry_point"]) == ("prodi", "prodi-maintain")
+        # the same parameters as the layer's own task: the maintain CLI reads every dialect
+        assert wheel_task["parameters"] == chain[layer]["python_wheel_task"]["parameters"]
+        assert task["libraries"] == chain[layer]["libraries"]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_maintain_tasks_return_normally_as_a_wheel_task(capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        isolated_run: Path, dialect: str) -> None:
+    """The entry point called as Databricks does (sys.argv = the parameters), in a smoke job."""
+    import shutil
+
+    from prodi.cli import main as cli
+
+    job = generate(capsys, "--cloud", "aws", "--env", "prod", "--dialect", dialect, "--smoke",
+                   "--maintain-layers", "silver")
+    (task,) = [t for t in job["tasks"] if t["task_key"] == "maintain_silver"]
+    shutil.copytree(REPO / "cfg", isolated_run / "dbfs" / "cfg")
+    monkeypatch.setenv("PRODI_DBFS_ROOT", str(isolated_run / "dbfs"))
+    for key, value in job["job_clusters"][0]["new_cluster"]["spark_env_vars"].items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr("sys.argv", ["prodi", *task["python_wheel_task"]["parameters"]])
+    entry_point = getattr(cli, task["python_wheel_task"]["entry_point"].removeprefix("prodi-"))
+    entry_point()  # a wheel task fails if it raises, even SystemExit(0)
+    assert "DRY-RUN maintenance plan: layer=silver cloud=aws env=prod" in capsys.readouterr().out
+
+
 def test_output_file_matches_stdout(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     printed = generate(capsys, "--cloud", "azure", "--env", "prod")
     databricks_main(["job", "--cloud", "azure", "--env", "prod", "-o", str(tmp_path / "j.json")])
@@ -142,6 +181,8 @@ def test_notifications_come_from_the_typed_env_config() -> None:
     (["--cloud", "aws", "--env", "prod", "--dialect", "yaml"], "--dialect"),
     (["--cloud", "aws", "--env", "prod", "--notify-email", "oncall"], "--notify-email"),
     (["--cloud", "aws"], "--env"),
+    (["--cloud", "aws", "--env", "prod", "--maintain-layers", "silver,platinum"],
+     "--maintain-layers"),
 ])
 def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], args: list[str],
                                          names: str) -> None:
