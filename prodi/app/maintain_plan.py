@@ -19,15 +19,13 @@ from prodi.io.maintenance import (
     set_properties_sql,
     vacuum_sql,
 )
-from prodi.model.errors import ConfigError, ConfigErrors
-from prodi.model.schema.pipeline import MaintenanceSpec
-from prodi.model.sql import unknown_column
-from prodi.sinks.base import Sink
+from prodi.model.schema.pipeline import MaintenanceSpec, MartSpec
+from prodi.sinks.keyed import change_log_location
 from prodi.sinks.quarantine import quarantine_location
+from prodi.stages.io import Write
 from prodi.stages.plan import ItemPlan
 
 FORCE_KEY = "env.maintenance.force_retention"
-PROPERTY_PREFIX = "delta."
 
 
 @dataclass(frozen=True)
@@ -79,54 +77,10 @@ class MaintenancePlan:
 def plan_maintenance(loaded: LoadedConfig) -> MaintenancePlan:
     """The tasks of the selected layer's tables; raises ConfigErrors naming every bad setting."""
     app = loaded.app
-    errors: list[ConfigError] = []  # the VACUUM retention was checked when the env was loaded
-    tasks: list[TableTask] = []
-    for plan in loaded.plans:
-        errors += settings_errors(plan)
-        tasks += _tasks_of(loaded, plan)
-    if errors:
-        for e in errors:
-            e.source = e.source or loaded.origins.of(e.path)
-        raise ConfigErrors(errors)
+    # The settings were checked with the plan (the write stage), the retention with the env.
+    tasks = [task for plan in loaded.plans for task in _tasks_of(loaded, plan)]
     return MaintenancePlan(app.layer.name, app.cloud.name, app.env.name, app.pipeline.name,
                            loaded.dry_run.cause, tuple(tasks))
-
-
-def settings_errors(plan: ItemPlan) -> list[ConfigError]:
-    """Problems in one item's `maintenance` settings, checked against its columns and layout."""
-    item, spec = plan.item, plan.item.section.maintenance
-    path = f"{item.path}.maintenance"
-    errors: list[ConfigError] = []
-    if spec.zorder_by and spec.cluster_by:
-        errors.append(ConfigError(f"{path}.cluster_by", "either zorder_by or cluster_by (Delta "
-                                  "can't Z-order a liquid-clustered table)", "both"))
-    columns = item.lineage(item.layer.name, item.name)
-    partitions = partition_columns(plan)
-    for key in ("zorder_by", "cluster_by"):
-        for i, column in enumerate(getattr(spec, key)):
-            if columns is not None and column not in columns:
-                errors.append(unknown_column(f"{path}.{key}[{i}]", column, columns))
-            elif key == "zorder_by" and column in partitions:
-                errors.append(ConfigError(f"{path}.zorder_by[{i}]", "a column that is not a "
-                                          "partition column (Delta refuses to Z-order by one)",
-                                          repr(column)))
-    if spec.cluster_by and partitions:
-        errors.append(ConfigError(f"{path}.cluster_by", "an unpartitioned table (Delta 3.3 "
-                                  "clusters only tables without partition columns), or "
-                                  "zorder_by", f"a table partitioned by {', '.join(partitions)}"))
-    errors += [ConfigError(f"{path}.properties.{key}", f"a Delta table property "
-                           f"({PROPERTY_PREFIX}*, e.g. delta.enableChangeDataFeed)", repr(key))
-               for key in spec.properties if not key.startswith(PROPERTY_PREFIX)]
-    return errors
-
-
-def partition_columns(plan: ItemPlan) -> tuple[str, ...]:
-    """The columns the item's table is partitioned by, as its sink writes it."""
-    for stage in plan.stages:
-        sink = getattr(stage, "sink", None)
-        if isinstance(sink, Sink):
-            return sink.partition_by(plan.item)
-    return ()
 
 
 def _tasks_of(loaded: LoadedConfig, plan: ItemPlan) -> list[TableTask]:
@@ -138,7 +92,13 @@ def _tasks_of(loaded: LoadedConfig, plan: ItemPlan) -> list[TableTask]:
               "retention_hours": env.vacuum_retention_hours, "force_retention": env.force_retention}
     own = TableTask(name, item.target, zorder_by=spec.zorder_by, cluster_by=spec.cluster_by,
                     properties=dict(spec.properties), **common)
-    return [own, TableTask(f"{name} (quarantine)", quarantine_location(item), **common)]
+    if isinstance(item.section, MartSpec):  # marts have no quarantine
+        return [own]
+    tasks = [own, TableTask(f"{name} (quarantine)", quarantine_location(item), **common)]
+    if any(isinstance(s, Write) and s.sink is not None and s.sink.keeps_versions()
+           for s in plan.stages):
+        tasks.append(TableTask(f"{name} (change log)", change_log_location(item), **common))
+    return tasks
 
 
 def render_plan(plan: MaintenancePlan, fmt: str) -> str:

@@ -6,8 +6,7 @@ executes; the functions that execute them import Spark only when called.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -104,7 +103,9 @@ def vacuum(spark: SparkSession, location: str, retention_hours: int, force: bool
     conf = {VACUUM_LOGGING_CONF: "true"}
     if force:
         conf[RETENTION_CHECK_CONF] = "false"
-    with _session_conf(spark, conf):
+    from prodi.io.delta_tables import session_conf
+
+    with session_conf(spark, conf):
         spark.sql(vacuum_sql(location, retention_hours)).collect()
     return _files_vacuumed(spark, location)
 
@@ -116,18 +117,3 @@ def _files_vacuumed(spark: SparkSession, location: str) -> int:
         if row["operation"] == "VACUUM END":
             return int((row["operationMetrics"] or {}).get("numDeletedFiles", 0))
     return 0
-
-
-@contextmanager
-def _session_conf(spark: SparkSession, conf: Mapping[str, str]) -> Iterator[None]:
-    previous = {key: spark.conf.get(key, None) for key in conf}
-    for key, value in conf.items():
-        spark.conf.set(key, value)
-    try:
-        yield
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                spark.conf.unset(key)
-            else:
-                spark.conf.set(key, value)

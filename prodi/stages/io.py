@@ -15,6 +15,7 @@ from prodi.sinks import SINKS, Sink
 from prodi.sinks.quarantine import quarantine_location, write_quarantine
 from prodi.sources import SOURCES, Source
 from prodi.stages.base import Stage
+from prodi.stages.maintenance import maintenance_errors
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Write(Stage):
         if self.sink is None:
             return columns
         errors += self.sink.validate(self.item, columns)
+        errors += maintenance_errors(self.item, columns, self.sink.partition_by(self.item))
         if columns is not None and not isinstance(self.item.section, MartSpec):
             errors += [unknown_column(f"{self.item.path}.partition_by[{i}]", c, columns)
                        for i, c in enumerate(self.item.section.partition_by) if c not in columns]

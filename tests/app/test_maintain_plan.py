@@ -124,8 +124,9 @@ MAINT = "pipeline.datasets.orders.silver.maintenance"
     (["env.maintenance.vacuum_retention_hours=-1", "env.maintenance.force_retention=true"],
      ["env.maintenance.vacuum_retention_hours: expected a number of hours >= 0"]),
     ([f"+{MAINT}.cluster_by=[customer_id]"],
-     [f"{MAINT}.cluster_by: expected either zorder_by or cluster_by",
-      f"{MAINT}.cluster_by: expected an unpartitioned table", "partitioned by order_date"]),
+     [f"{MAINT}.cluster_by: expected either zorder_by or cluster_by"]),
+    ([f"~{MAINT}.zorder_by", f"+{MAINT}.cluster_by=[customer_id]"],
+     [f"{MAINT}.cluster_by: expected an unpartitioned table", "partitioned by order_date"]),
     ([f"{MAINT}.zorder_by=[customer_id,custid]"],
      [f"{MAINT}.zorder_by[1]: expected a column of the dataset (order_id, customer_id",
       "got 'custid'"]),
@@ -187,3 +188,15 @@ def test_the_wheel_entry_point_is_the_maintain_command() -> None:
                 if x.startswith("prodi-maintain = "))
     module, _, name = line.split("=", 1)[1].strip().strip('"').partition(":")
     assert getattr(importlib.import_module(module), name) is sys.modules["prodi.cli.main"].maintain
+
+
+def test_the_demo_maintains_change_logs_and_marts_have_no_quarantine(isolated_run: Path,
+                                                                      capsys) -> None:
+    lh = isolated_run / "lakehouse"
+    silver = {t["table"]: t for t in plan_of(capsys, "layer=silver")["tables"]}
+    assert silver["silver.customers (change log)"]["sql"][0] == \
+        f"OPTIMIZE delta.`{lh}/changes/silver/customers`"
+    assert "silver.orders (change log)" not in silver  # merge without deletes keeps none
+    gold = [t["table"] for t in plan_of(capsys, "layer=gold")["tables"]]
+    assert gold == ["gold.daily_revenue", "gold.revenue_by_country",
+                    "gold.revenue_by_country_at_order"]

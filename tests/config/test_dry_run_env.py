@@ -115,7 +115,8 @@ def test_cli_forced_dry_run_prints_json_plan(sandbox: Path, monkeypatch: pytest.
 
     plan = json.loads(out)
     assert plan["layer"] == "gold"
-    assert [d["dataset"] for d in plan["datasets"]] == ["daily_revenue", "revenue_by_country"]
+    assert [d["dataset"] for d in plan["datasets"]] == ["daily_revenue", "revenue_by_country",
+                                                         "revenue_by_country_at_order"]
     assert plan["dry_run_cause"] == "environment PRODI_FORCE_DRY_RUN=1"
     assert "DRY-RUN" in err and "PRODI_FORCE_DRY_RUN" in err
     assert not (sandbox / "lh").exists()
