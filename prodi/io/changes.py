@@ -13,7 +13,7 @@ property of the events, not of the order runs see them in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 
@@ -24,6 +24,7 @@ from pyspark.sql import functions as F
 
 from prodi.io import delta_tables, delta_versions
 from prodi.io.conflicts import retry_on_conflict
+from prodi.model.errors import DataError
 
 DELETED = "_deleted"  # change log: the event deletes its key
 _OP = "_change_op"  # MERGE source: upsert or delete this target row
@@ -59,6 +60,10 @@ class HistoryColumns:
     untracked: tuple[str, ...] = ()
 
 
+class NoChangeLogError(DataError):
+    """The table exists but its change log doesn't: it was written by another write mode."""
+
+
 @dataclass(frozen=True)
 class Applied:
     """What applying a batch did: events new to the change log, events given, target version."""
@@ -74,18 +79,27 @@ def with_deletes(df: DataFrame, apply_as_deletes: str | None) -> DataFrame:
     return df.withColumn(DELETED, flag)
 
 
-def apply_scd2(events: DataFrame, target: str, log: str, keys: ChangeKeys, names: HistoryColumns,
-               note: str, partition_by: Sequence[str] = ()) -> Applied:
-    """Keep every version of each key in `target`: `valid_from`..`valid_to` (NULL while current)."""
-    return _apply(events, target, log, keys, note, partition_by,
-                  lambda e: history(e, keys, names), [*keys.keys, names.valid_from])
+@dataclass(frozen=True)
+class Destination:
+    """Where a batch goes. `rebuild` (the batch holds every event: a full refresh) starts the
+    change log and the table afresh."""
+
+    target: str
+    log: str
+    note: str
+    partition_by: Sequence[str] = ()
+    rebuild: bool = False
 
 
-def apply_latest(events: DataFrame, target: str, log: str, keys: ChangeKeys, note: str,
-                 partition_by: Sequence[str] = ()) -> Applied:
-    """Keep each key's newest event in `target`, or no row when that event is a delete."""
-    return _apply(events, target, log, keys, note, partition_by, lambda e: latest(e, keys),
-                  list(keys.keys))
+def apply_scd2(events: DataFrame, to: Destination, keys: ChangeKeys, names: HistoryColumns
+               ) -> Applied:
+    """Keep every version of each key in the target: `valid_from`..`valid_to` (NULL while current)."""
+    return _apply(events, to, keys, lambda e: history(e, keys, names), [*keys.keys, names.valid_from])
+
+
+def apply_latest(events: DataFrame, to: Destination, keys: ChangeKeys) -> Applied:
+    """Keep each key's newest event in the target, or no row when that event is a delete."""
+    return _apply(events, to, keys, lambda e: latest(e, keys), list(keys.keys))
 
 
 def history(events: DataFrame, keys: ChangeKeys, names: HistoryColumns) -> DataFrame:
@@ -121,22 +135,32 @@ def latest(events: DataFrame, keys: ChangeKeys) -> DataFrame:
             .filter(~F.col(DELETED) & (F.col("_rank") == 1)).drop("_rank", DELETED))
 
 
-def _apply(events: DataFrame, target: str, log: str, keys: ChangeKeys, note: str,
-           partition_by: Sequence[str], rebuild, match_on: list[str]) -> Applied:
+def _apply(events: DataFrame, to: Destination, keys: ChangeKeys,
+           rebuild: Callable[[DataFrame], DataFrame], match_on: list[str]) -> Applied:
     spark = events.sparkSession
-    logged = retry_on_conflict(lambda: record(events, log, keys, note), log)
+    if to.rebuild:
+        logged = delta_tables.overwrite(events, to.log, to.note)
+        written = delta_tables.overwrite(rebuild(delta_tables.read(spark, to.log)), to.target,
+                                         to.note, to.partition_by)
+        return Applied(logged.rows_written, logged.rows_in or 0, written.version)
+    if delta_tables.exists(spark, to.target) and not delta_tables.exists(spark, to.log):
+        raise NoChangeLogError(
+            f"{to.target} exists but its change log {to.log} doesn't: the table was written by "
+            "another write mode, so its history can't be extended. Rebuild it once from "
+            "everything upstream with run.full_refresh=true (and no run.date).")
+    logged = retry_on_conflict(lambda: record(events, to.log, keys, to.note), to.log)
     touched = events.select(*keys.keys).distinct()
     # A rebuild is only as complete as the change log it read: when another run added events
     # meanwhile, rebuild again (that run's own rebuild may have missed ours).
     for _ in range(_STABLE_TRIES):
-        seen = delta_versions.current_version(spark, log)
-        rows = rebuild(_null_safe_semi(delta_tables.read(spark, log, seen), touched, keys.keys))
+        seen = delta_versions.current_version(spark, to.log)
+        rows = rebuild(_null_safe_semi(delta_tables.read(spark, to.log, seen), touched, keys.keys))
         written = retry_on_conflict(
-            lambda rows=rows: replace_keys(rows, target, touched, keys.keys, match_on, note,
-                                           partition_by), target)
-        if delta_versions.current_version(spark, log) == seen:
+            lambda rows=rows: replace_keys(rows, to.target, touched, keys.keys, match_on, to.note,
+                                           to.partition_by), to.target)
+        if delta_versions.current_version(spark, to.log) == seen:
             break
-        logger.info("{}: the change log moved during the rebuild; rebuilding again", target)
+        logger.info("{}: the change log moved during the rebuild; rebuilding again", to.target)
     return Applied(logged.rows_written, logged.rows_in or 0, written.version)
 
 
@@ -145,11 +169,12 @@ def record(events: DataFrame, log: str, keys: ChangeKeys, note: str) -> delta_ta
     spark = events.sparkSession
     if not delta_tables.exists(spark, log):
         return delta_tables.overwrite(events, log, note)
-    on = _null_safe_on([*keys.keys, keys.sequence])
-    later = _later_arrival(keys.arrival)
+    merge = DeltaTable.forPath(spark, log).alias("t").merge(
+        events.alias("s"), _null_safe_on([*keys.keys, keys.sequence]))
+    if keys.arrival:  # without arrival columns, the version recorded first stays
+        merge = merge.whenMatchedUpdateAll(condition=_later_arrival(keys.arrival))
     with delta_tables.session_conf(spark, delta_tables.merge_conf(note)):
-        (DeltaTable.forPath(spark, log).alias("t").merge(events.alias("s"), on)
-         .whenMatchedUpdateAll(condition=later).whenNotMatchedInsertAll().execute())
+        merge.whenNotMatchedInsertAll().execute()
     return delta_tables.last_write(spark, log, note)
 
 
@@ -192,9 +217,7 @@ def _null_safe_semi(df: DataFrame, keys_df: DataFrame, keys: Sequence[str]) -> D
     return df.alias("d").join(keys_df.alias("k"), _null_safe(keys, "d", "k"), "left_semi")
 
 
-def _later_arrival(arrival: Sequence[str]) -> str | None:
+def _later_arrival(arrival: Sequence[str]) -> str:
     """The MERGE condition: the source event arrived after the change log's one."""
-    if not arrival:
-        return None
     row = lambda a: "struct(" + ", ".join(f"{a}.`{c}`" for c in arrival) + ")"  # noqa: E731
     return f"{row('s')} > {row('t')}"

@@ -22,7 +22,7 @@ from prodi.sinks.base import Sink, Written
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-    from prodi.io.changes import Applied, ChangeKeys
+    from prodi.io.changes import Applied, ChangeKeys, Destination
 
 CHANGES = "changes"
 
@@ -83,6 +83,14 @@ class KeyedSink(Sink):
         return ChangeKeys(section.keys, section.sequence_by,
                           tuple(c for c in ARRIVAL if c in df.columns))
 
+    def destination(self, run: StageRun) -> Destination:
+        from prodi.io.changes import Destination
+
+        log = run.resolve(change_log_location(run.item), "cloud.storage.root")
+        # A full refresh without a date scope reads every upstream row: start afresh.
+        return Destination(run.target, log, run.commit_note(), self.partition_by(run.item),
+                           rebuild=run.full_refresh and run.scope is None)
+
     def written(self, applied: Applied) -> Written:
         """Events new to the change log are written; the others were known (or older)."""
         return Written(applied.events_new, applied.version, applied.events_in - applied.events_new,
@@ -116,9 +124,8 @@ class Merge(KeyedSink):
                 df, run.target, note, section.keys, section.sequence_by, parts, arrival), run.target)
             return Written(m.rows_written, m.version, m.rows_skipped, m.rows_in)
         events = changes.with_deletes(df, self.options.apply_as_deletes)
-        log = run.resolve(change_log_location(run.item), "cloud.storage.root")
-        return self.written(changes.apply_latest(events, run.target, log,
-                                                 self.change_keys(run, df), note, parts))
+        return self.written(changes.apply_latest(events, self.destination(run),
+                                                 self.change_keys(run, df)))
 
 
 class Scd2(KeyedSink):
@@ -164,7 +171,6 @@ class Scd2(KeyedSink):
         o = self.options
         names = changes.HistoryColumns(o.valid_from, o.valid_to, o.is_current,
                                        o.track_history_columns, o.track_history_except_columns)
-        log = run.resolve(change_log_location(run.item), "cloud.storage.root")
-        return self.written(changes.apply_scd2(
-            changes.with_deletes(df, o.apply_as_deletes), run.target, log,
-            self.change_keys(run, df), names, run.commit_note(), self.partition_by(run.item)))
+        return self.written(changes.apply_scd2(changes.with_deletes(df, o.apply_as_deletes),
+                                               self.destination(run), self.change_keys(run, df),
+                                               names))

@@ -62,11 +62,11 @@ def _apply(spark: SparkSession, batch: list[dict], mode: str, root: Path) -> Non
         return
     df = latest_per_key(spark.createDataFrame(batch, SCHEMA), ["id", "seq"], "seq")
     events = changes.with_deletes(df, "op = 'D'")
-    target, log = str(root / mode), str(root / f"{mode}_changes")
+    to = changes.Destination(str(root / mode), str(root / f"{mode}_changes"), f"note-{mode}")
     if mode == "scd2":
-        changes.apply_scd2(events, target, log, KEYS, NAMES, f"note-{mode}")
+        changes.apply_scd2(events, to, KEYS, NAMES)
     else:
-        changes.apply_latest(events, target, log, KEYS, f"note-{mode}")
+        changes.apply_latest(events, to, KEYS)
 
 
 def _table(spark: SparkSession, path: Path, mode: str) -> set[tuple]:
@@ -165,3 +165,16 @@ def test_two_writers_at_once_leave_one_current_row_per_key(spark_session, tmp_pa
     assert _table(spark_session, tmp_path / "scd2", "scd2") == ref.scd2(everything)
 
 
+
+
+def test_a_table_written_by_another_mode_needs_a_rebuild_to_keep_history(spark_session, tmp_path):
+    spark_session.createDataFrame([("k", 1, "x")], "id string, seq int, a string") \
+        .write.format("delta").save(str(tmp_path / "scd2"))
+    with pytest.raises(changes.NoChangeLogError, match="run.full_refresh=true"):
+        _apply(spark_session, [_event(2, "y")], "scd2", tmp_path)
+    df = latest_per_key(spark_session.createDataFrame([_event(1, "x"), _event(2, "y", record=2)],
+                                                      SCHEMA), ["id", "seq"], "seq")
+    to = changes.Destination(str(tmp_path / "scd2"), str(tmp_path / "scd2_changes"), "n",
+                             rebuild=True)
+    changes.apply_scd2(changes.with_deletes(df, "op = 'D'"), to, KEYS, NAMES)
+    assert _history(spark_session, tmp_path) == [("k", "x", 1, 2, False), ("k", "y", 2, None, True)]
