@@ -70,6 +70,7 @@ HAS_COLS = "has_declared_columns"
 AMOUNT_TYPE, AMOUNT_ROUND = "amount_is_decimal(12,2)", "amount_fits_decimal(12,2)_without_rounding"
 TS_TYPE = "updated_at_is_timestamp"
 ID, AMOUNT, NOT_NEG, CURRENCY = "id_present", "amount_present", "amount_not_negative", "currency_known"
+KEY = "key_id_not_null"  # added by latest_per_key: a row without its key can't be matched
 T1, T2 = "2026-03-01 10:00:00", "2026-03-02 10:00:00"
 
 
@@ -120,7 +121,7 @@ def files() -> list[File]:
              (q(BRONZE_Q, "c10-1", AMOUNT_ROUND),)),
         File(m, f"a11_bad_timestamp_{D1}.csv", csv(row("c11-1", ts="yesterday")),
              (q(BRONZE_Q, "c11-1", TS_TYPE),)),
-        File(m, f"a12_no_id_{D1}.csv", csv(row("")), (q(SILVER_Q, None, ID),)),
+        File(m, f"a12_no_id_{D1}.csv", csv(row("")), (q(SILVER_Q, None, ID, KEY),)),
         File(m, f"a13_unknown_currency_{D1}.csv", csv(row("c13-1", currency="XYZ")),
              (q(SILVER_Q, "c13-1", CURRENCY),)),
         # NULL breaks every rule that reads it: a missing amount is not "not negative" either
