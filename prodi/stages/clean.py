@@ -106,7 +106,10 @@ class LatestPerKey(Stage):
         from prodi.stages.io import Write
 
         before = stages[:stages.index(self)]
-        self.checked_by = next((s for s in reversed(before) if isinstance(s, Expectations)), None)
+        checks = [i for i, s in enumerate(before) if isinstance(s, Expectations)]
+        # Only when no stage between them changes the rows the rules see.
+        if checks and all(isinstance(s, (Expectations, LatestPerKey)) for s in before[checks[-1]:]):
+            self.checked_by = before[checks[-1]]  # type: ignore[assignment]
         if self.checked_by is not None:
             self.checked_by.implied += self.rules()
         sink = next((s.sink for s in stages if isinstance(s, Write) and s.sink is not None), None)

@@ -1,20 +1,19 @@
 """Change data by key on real Delta tables, against a plain-Python oracle (`change_reference`).
 
-Random event streams (inserts, updates, deletes, duplicates at one sequence value, late events)
-are split into random batches and applied in a random order; the table must equal what the
-oracle builds from the whole event set. Many streams share one table, each under keys of its
-own (every operation is per key), so a few Delta commits check 100 streams at once: 2 examples
-check 200 streams.
+Hypothesis draws 200 random event streams (inserts, updates, deletes, duplicates at one
+sequence value, late events), each split into random batches applied in a random order; each
+stream's rows must equal what the oracle builds from its whole event set. The 200 examples are
+applied together, each under keys of its own (every operation is per key), so a few Delta
+commits check them all; a failure names the example and shows its batches.
 """
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from pyspark.sql import SparkSession
 
@@ -28,15 +27,15 @@ KEYS = changes.ChangeKeys(("id",), "seq", ref.ARRIVAL)
 NAMES = changes.HistoryColumns(tracked=("a",))
 SCHEMA = ("id string, seq int, a string, note string, op string, _landed_date string, "
           "_source_file string, _record_number bigint")
-STREAMS_PER_EXAMPLE = 100
+EXAMPLES = 200
 
 
 @st.composite
-def streams(draw: st.DrawFn, prefix: str) -> list[list[dict]]:
+def streams(draw: st.DrawFn) -> list[list[dict]]:
     """One stream's batches, in the order they are applied. Batch b landed on day b."""
     n_keys = draw(st.integers(1, 3))
     events = draw(st.lists(st.fixed_dictionaries({
-        "id": st.integers(0, n_keys - 1).map(lambda k: f"{prefix}k{k}"),
+        "id": st.integers(0, n_keys - 1).map(lambda k: f"k{k}"),
         "seq": st.integers(1, 6),
         "a": st.sampled_from("xyz"),
         "note": st.sampled_from(("n1", "n2")),
@@ -76,23 +75,45 @@ def _table(spark: SparkSession, path: Path, mode: str) -> set[tuple]:
     return {tuple(r) for r in spark.read.format("delta").load(str(path)).select(*columns).collect()}
 
 
-@settings(max_examples=2, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.data())
-def test_any_batches_in_any_order_give_the_whole_set_table(spark_session, data):
-    bundle = [data.draw(streams(f"s{j}-"), label=f"stream {j}") for j in range(STREAMS_PER_EXAMPLE)]
-    everything = [e for s in bundle for batch in s for e in batch]
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        for batch in _rounds(bundle):
-            for mode in ("merge", "scd2"):
-                _apply(spark_session, batch, mode, root)
-        assert _table(spark_session, root / "merge", "merge") == ref.latest(everything)
-        assert _table(spark_session, root / "scd2", "scd2") == ref.scd2(everything)
-        # Applying everything again changes nothing.
+def _examples(n: int) -> list[list[list[dict]]]:
+    """`n` streams drawn by hypothesis, each with its keys prefixed by its number."""
+    drawn: list[list[list[dict]]] = []
+
+    @settings(max_examples=n, deadline=None, database=None, phases=[Phase.generate],
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(streams())
+    def collect(stream: list[list[dict]]) -> None:
+        j = len(drawn)
+        drawn.append([[{**e, "id": f"s{j}-{e['id']}"} for e in batch] for batch in stream])
+
+    collect()
+    return drawn
+
+
+def _by_example(rows: set[tuple]) -> dict[str, set[tuple]]:
+    split: dict[str, set[tuple]] = {}
+    for r in rows:
+        split.setdefault(r[0].split("-")[0], set()).add(r)
+    return split
+
+
+def test_any_batches_in_any_order_give_the_whole_set_table(spark_session, tmp_path):
+    examples = _examples(EXAMPLES)
+    assert len(examples) == EXAMPLES
+    for batch in _rounds(examples):
         for mode in ("merge", "scd2"):
-            _apply(spark_session, everything, mode, root)
-        assert _table(spark_session, root / "scd2", "scd2") == ref.scd2(everything)
+            _apply(spark_session, batch, mode, tmp_path)
+    tables = {mode: _by_example(_table(spark_session, tmp_path / mode, mode))
+              for mode in ("merge", "scd2")}
+    for j, stream in enumerate(examples):
+        everything = [e for batch in stream for e in batch]
+        for mode, oracle in (("merge", ref.latest), ("scd2", ref.scd2)):
+            assert tables[mode].get(f"s{j}", set()) == oracle(everything), \
+                f"example {j}, {mode}: batches in the order applied: {stream}"
+    # Applying everything again, in one batch, changes nothing.
+    everything = [e for stream in examples for batch in stream for e in batch]
+    _apply(spark_session, everything, "scd2", tmp_path)
+    assert _table(spark_session, tmp_path / "scd2", "scd2") == ref.scd2(everything)
 
 
 def _event(seq: int, a: str, op: str = "U", day: int = 1, record: int = 1, note: str = "n1",
