@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from prodi.model.columns import ARRIVAL
 from prodi.model.errors import ConfigError
-from prodi.model.layout import table_location
 from prodi.model.schema.pipeline import SectionSpec
 from prodi.model.sql import expression_errors, unknown_column
 from prodi.plugins.item import Item
@@ -29,9 +28,7 @@ CHANGES = "changes"
 
 def change_log_location(item: Item) -> str:
     """Where an item's change log lives: `<root>/changes/<layer>/<prefix><dataset>`."""
-    app = item.app
-    return table_location(app.cloud.storage.root, f"{CHANGES}/{item.layer.name}",
-                          app.env.table_prefix, item.name)
+    return item.location(f"{CHANGES}/{item.layer.name}", item.name)
 
 
 @dataclass(frozen=True)

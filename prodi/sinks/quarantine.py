@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from prodi.model.columns import LANDED_DATE
-from prodi.model.layout import table_location
 from prodi.plugins.item import Item
 from prodi.plugins.run import StageRun
 
@@ -21,9 +20,7 @@ QUARANTINE = "quarantine"
 
 def quarantine_location(item: Item) -> str:
     """Where an item's quarantined records go (secret references not yet resolved)."""
-    app = item.app
-    return table_location(app.cloud.storage.root, f"{QUARANTINE}/{item.layer.name}",
-                          app.env.table_prefix, item.name)
+    return item.location(f"{QUARANTINE}/{item.layer.name}", item.name)
 
 
 def write_quarantine(run: StageRun, rows: DataFrame | None) -> int:
