@@ -186,7 +186,13 @@ def replace_keys(rows: DataFrame, target: str, touched: DataFrame, keys: Sequenc
     spark = rows.sparkSession
     if not delta_tables.exists(spark, target):
         return delta_tables.overwrite(rows, target, note, partition_by)
-    current = _null_safe_semi(delta_tables.read(spark, target), touched, keys).alias("c")
+    table = delta_tables.read(spark, target)
+    if set(rows.columns) - set(table.columns):
+        # New columns (the dataset declares more): the MERGE below assigns columns by name,
+        # which Delta evolves only for UPDATE */INSERT *; add them first, with no rows.
+        delta_tables.append(rows.limit(0), target, note)
+        table = delta_tables.read(spark, target)
+    current = _null_safe_semi(table, touched, keys).alias("c")
     stale = current.join(rows.select(*match_on).alias("r"), _null_safe(match_on, "c", "r"),
                          "left_anti").select("c.*")
     source = rows.withColumn(_OP, F.lit("upsert")).unionByName(

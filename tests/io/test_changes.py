@@ -205,3 +205,14 @@ def test_a_table_written_by_another_mode_needs_a_rebuild_to_keep_history(spark_s
                              rebuild=True)
     changes.apply_scd2(changes.with_deletes(df, "op = 'D'"), to, KEYS, NAMES)
     assert _history(spark_session, tmp_path) == [("k", "x", 1, 2, False), ("k", "y", 2, None, True)]
+
+
+def test_a_column_the_dataset_gains_reaches_the_history(spark_session, tmp_path):
+    _apply(spark_session, [_event(1, "x")], "scd2", tmp_path)
+    df = latest_per_key(spark_session.createDataFrame(
+        [{**_event(2, "y", day=2), "tier": "gold"}], SCHEMA + ", tier string"), ["id", "seq"], "seq")
+    to = changes.Destination(str(tmp_path / "scd2"), str(tmp_path / "scd2_changes"), "n2")
+    changes.apply_scd2(changes.with_deletes(df, "op = 'D'"), to, KEYS, NAMES)
+    rows = spark_session.read.format("delta").load(str(tmp_path / "scd2"))
+    assert sorted((r["a"], r["tier"], r["_is_current"]) for r in rows.collect()) == [
+        ("x", None, False), ("y", "gold", True)]
