@@ -112,17 +112,18 @@ class Merge(KeyedSink):
         from prodi.io import changes, delta_tables
         from prodi.io.conflicts import retry_on_conflict
 
+        if self.options.apply_as_deletes is not None:
+            events = changes.with_deletes(df, self.options.apply_as_deletes)
+            return self.written(changes.apply_latest(events, self.destination(run),
+                                                     self.change_keys(run, df)))
         section = run.item.section
         assert isinstance(section, SectionSpec) and section.keys
         note, parts = run.commit_note(), self.partition_by(run.item)
-        if self.options.apply_as_deletes is None:
-            arrival = tuple(c for c in ARRIVAL if c in df.columns)
-            m = retry_on_conflict(lambda: delta_tables.merge(
-                df, run.target, note, section.keys, section.sequence_by, parts, arrival), run.target)
-            return Written(m.rows_written, m.version, m.rows_skipped, m.rows_in)
-        events = changes.with_deletes(df, self.options.apply_as_deletes)
-        return self.written(changes.apply_latest(events, self.destination(run),
-                                                 self.change_keys(run, df)))
+        arrival = tuple(c for c in ARRIVAL if c in df.columns)
+        # Newer-wins merges commute, so a retry after a lost conflict gives the same table.
+        m = retry_on_conflict(lambda: delta_tables.merge(
+            df, run.target, note, section.keys, section.sequence_by, parts, arrival), run.target)
+        return Written(m.rows_written, m.version, m.rows_skipped, m.rows_in)
 
 
 class Scd2(KeyedSink):
