@@ -26,15 +26,25 @@ def quarantine_location(item: Item) -> str:
 def write_quarantine(run: StageRun, rows: DataFrame | None) -> int:
     """Replace the run's scope of the item's quarantine table with `rows`; how many were written."""
     from prodi.io import delta_tables
+    from prodi.io.conflicts import retry_on_conflict
 
     location = run.resolve(quarantine_location(run.item), "cloud.storage.root")
+    if run.quarantine_append:
+        return 0 if rows is None else delta_tables.append(
+            rows, location, run.commit_note(), (LANDED_DATE,)).rows_written
+    # Replacing a scope with rows from a pinned input is idempotent: after losing a conflict
+    # to a concurrent run, it is simply done again.
+    return retry_on_conflict(lambda: _replace_scope(run, location, rows), location)
+
+
+def _replace_scope(run: StageRun, location: str, rows: DataFrame | None) -> int:
+    from prodi.io import delta_tables
+
     exists = delta_tables.exists(run.spark, location)
     if rows is None:
-        if not exists or run.quarantine_append:
+        if not exists:
             return 0
         rows = delta_tables.read(run.spark, location).limit(0)
-    if run.quarantine_append:
-        return delta_tables.append(rows, location, run.commit_note(), (LANDED_DATE,)).rows_written
     metrics = delta_tables.overwrite(rows, location, run.commit_note(), (LANDED_DATE,),
                                      run.quarantine_scope if exists else None)
     return metrics.rows_written
