@@ -78,3 +78,17 @@ def touched_partitions(spark: SparkSession, location: str, after: int, upto: int
             return None
         values.add(partition[column])
     return values
+
+
+def last_source_state(spark: SparkSession, location: str) -> dict | None:
+    """The newest `source_state` a prodi commit of the table recorded (how far its source outside
+    the lakehouse was read), or None: no table, or no such commit within HISTORY_DEPTH."""
+    if not DeltaTable.isDeltaTable(spark, location):
+        return None
+    rows = DeltaTable.forPath(spark, location).history(HISTORY_DEPTH) \
+        .select("userMetadata").collect()
+    for row in rows:
+        note = commit_note.decode(row["userMetadata"])
+        if note is not None and isinstance(note.get("source_state"), dict):
+            return note["source_state"]
+    return None

@@ -1,7 +1,9 @@
 """The userMetadata of every Delta commit prodi makes: which run wrote it, and from what.
 
 It is JSON, so a later run can read back the input table versions a commit was computed from
-(`inputs`) and the run date it covers (`run_date`, null for every date).
+(`inputs`) and the run date it covers (`run_date`, null for every date). A source outside the
+lakehouse (a database, an API, another table) also records how far it has read (`source_state`,
+e.g. a watermark or a table version), so the state advances in the same commit as the rows.
 """
 
 from __future__ import annotations
@@ -10,10 +12,13 @@ import json
 from typing import Any
 
 
-def encode(run_id: str, token: str, item: str, inputs: dict[str, int], run_date: str | None
-           ) -> str:
-    return json.dumps({"prodi_run": run_id, "write": token, "item": item, "inputs": inputs,
-                       "run_date": run_date}, sort_keys=True)
+def encode(run_id: str, token: str, item: str, inputs: dict[str, int], run_date: str | None,
+           source_state: dict[str, Any] | None = None) -> str:
+    note = {"prodi_run": run_id, "write": token, "item": item, "inputs": inputs,
+            "run_date": run_date}
+    if source_state is not None:
+        note["source_state"] = source_state
+    return json.dumps(note, sort_keys=True)
 
 
 def decode(text: str | None) -> dict[str, Any] | None:

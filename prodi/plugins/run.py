@@ -52,6 +52,9 @@ class StageRun:
     quarantine: list[DataFrame] = field(default_factory=list)  # quarantine records, to write
     rules: list[RuleCount] = field(default_factory=list)
     inputs: dict[str, int] = field(default_factory=dict)  # input table -> version read
+    # How far a source outside the lakehouse has now been read (a watermark, a table version):
+    # kept in the note of the target's commit, so it advances only with the rows it covers.
+    source_state: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)  # shown in the run summary
     status: str = "ok"
     note: str = ""
@@ -131,7 +134,7 @@ class StageRun:
         the input versions and run date it covers, so the next run knows what is new."""
         return commit_note.encode(self.run_id, uuid.uuid4().hex[:12],
                                   f"{self.item.layer.name}/{self.item.name}", self.inputs,
-                                  self.item.run_date)
+                                  self.item.run_date, self.source_state)
 
     @property
     def full_refresh(self) -> bool:

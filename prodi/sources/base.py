@@ -33,6 +33,11 @@ class Source(Plugin):
         """The columns it yields, when known before running (for column checks downstream)."""
         return None
 
+    def packages(self) -> tuple[str, ...]:
+        """Maven coordinates (group:artifact:version) of jars it needs on the JVM, such as a JDBC
+        driver; fetched at session start the way the Delta jars are."""
+        return ()
+
     def plan(self, item: Item) -> dict[str, Any]:
         """What it reads, for the dry-run plan."""
         return {"reads": self.describe()}
