@@ -49,9 +49,9 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
         sys.stdout.flush()
         return outcome
     from prodi.engine.runner import run_items
-    from prodi.engine.session import open_session
+    from prodi.engine.session import open_session, packages
 
-    session = open_session(app, run_id, vault, environ)
+    session = open_session(app, run_id, vault, environ, packages=packages(loaded.plans))
     for result in run_items(session, loaded.plans):
         outcome.results.append(result)
         _log_result(log, result)

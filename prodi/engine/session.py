@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +12,7 @@ from prodi.runtime.platform import on_databricks
 from prodi.secrets.registry import build_chain
 from prodi.secrets.resolver import SecretResolver
 from prodi.secrets.vault import SecretVault
+from prodi.stages.plan import ItemPlan
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -30,9 +31,21 @@ def spark_conf(app: AppConfig) -> dict[str, str]:
     return {**app.cloud.spark_conf, **app.env.spark_conf, **app.spark.conf}
 
 
+def packages(plans: Iterable[ItemPlan]) -> tuple[str, ...]:
+    """The Maven coordinates of the jars the planned items' sources need (JDBC drivers)."""
+    return tuple(dict.fromkeys(p for plan in plans for stage in plan.stages
+                               for p in _source_packages(stage)))
+
+
+def _source_packages(stage: object) -> tuple[str, ...]:
+    source = getattr(stage, "source", None)  # a read stage's bound source
+    return source.packages() if source is not None else ()
+
+
 def open_session(app: AppConfig, run_id: str, vault: SecretVault, environ: Mapping[str, str],
-                 app_name: str | None = None) -> RunSession:
-    """The run's SparkSession and secret resolver; every secret fetched is recorded in `vault`."""
+                 app_name: str | None = None, packages: Iterable[str] = ()) -> RunSession:
+    """The run's SparkSession and secret resolver; every secret fetched is recorded in `vault`.
+    A new session starts with the jars of `packages` (see `packages(plans)`)."""
     from prodi.runtime.session import get_session
 
     dbutils = _dbutils() if on_databricks(environ) else None
@@ -41,7 +54,7 @@ def open_session(app: AppConfig, run_id: str, vault: SecretVault, environ: Mappi
     conf = {key: secrets.resolve(value, f"{_origin(app, key)}.{key}")
             for key, value in spark_conf(app).items()}
     spark = get_session(app.spark.master, app_name or app.spark.app_name, conf, app.spark.jars_dir,
-                        environ)
+                        environ, packages)
     return RunSession(spark, secrets, run_id)
 
 

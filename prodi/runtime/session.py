@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 
 from loguru import logger
 from pyspark.sql import SparkSession
 
-from prodi.runtime.jars import delta_jar_source
+from prodi.runtime.jars import jar_sources
 from prodi.runtime.platform import on_databricks
 
 DELTA_CONF = {
@@ -25,8 +25,11 @@ QUIET_CONF = {
 
 
 def get_session(master: str, app_name: str, conf: Mapping[str, str], jars_dir: str | None = None,
-                environ: Mapping[str, str] | None = None) -> SparkSession:
-    """The active session if there is one (notebook, cluster, test, sweep), else a new local one."""
+                environ: Mapping[str, str] | None = None, packages: Iterable[str] = ()
+                ) -> SparkSession:
+    """The active session if there is one (notebook, cluster, test, sweep), else a new local one
+    with Delta and the jars of `packages` (Maven coordinates, such as JDBC drivers). A session
+    already running keeps the jars it started with."""
     active = SparkSession.getActiveSession()
     if active is not None:
         _apply_runtime_conf(active, conf)
@@ -40,9 +43,14 @@ def get_session(master: str, app_name: str, conf: Mapping[str, str], jars_dir: s
     for key, value in {**QUIET_CONF, **DELTA_CONF, **conf}.items():
         builder = builder.config(key, value)
     builder = builder.config("spark.driver.extraJavaOptions", _log4j_option())
-    jars = delta_jar_source(jars_dir)
-    builder = builder.config(jars.conf_key, jars.value)
-    logger.info("Starting local Spark ({}) with Delta ({})", master, jars.description)
+    packages = tuple(packages)
+    jars = jar_sources(jars_dir, packages)
+    for source in jars:  # after the conf's own jars, if it names any
+        builder = builder.config(source.conf_key,
+                                 ",".join(filter(None, (conf.get(source.conf_key), source.value))))
+    logger.info("Starting local Spark ({}) with Delta{} ({})", master,
+                f" and {', '.join(packages)}" if packages else "",
+                "; ".join(j.description for j in jars))
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
