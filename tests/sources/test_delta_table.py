@@ -1,0 +1,107 @@
+"""The `delta_table` source: another Delta table's Change Data Feed feeding a merge with deletes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import prodi.io.delta_tables as delta_tables
+from prodi.cli.main import main
+
+PIPELINE = """\
+name: feed
+datasets:
+  items:
+    raw: {source: {type: delta_table, path: "SOURCE", read: changes}}
+    bronze:
+      columns:
+        - {name: id, type: string}
+        - {name: name, type: string}
+        - {name: qty, type: int}
+        - {name: _change_type, type: string}
+        - {name: _commit_version, type: bigint}
+    silver:
+      keys: [id]
+      sequence_by: _commit_version
+      sink: {type: merge, apply_as_deletes: "_change_type = 'delete'"}
+"""
+
+
+def _versions(spark, location: Path) -> list[int]:
+    return [r["version"] for r in spark.sql(f"DESCRIBE HISTORY delta.`{location}`").collect()]
+
+
+def _chain(conf: Path, *overrides: str) -> None:
+    main(["run-layer", "layer=raw,bronze,silver", "--config-dir", str(conf), "pipeline=feed",
+          *overrides])
+
+
+@pytest.mark.spark
+def test_changes_feed_a_merge_with_deletes(spark_session, isolated_run: Path) -> None:
+    spark = spark_session
+    source = isolated_run / "shop_items"
+    conf = isolated_run / "conf"
+    (conf / "pipeline").mkdir(parents=True)
+    (conf / "pipeline" / "feed.yaml").write_text(PIPELINE.replace("SOURCE", str(source)))
+    table = f"delta.`{source}`"
+    spark.sql(f"CREATE TABLE {table} (id STRING, name STRING, qty INT) USING delta "
+              "TBLPROPERTIES (delta.enableChangeDataFeed = true)")
+    spark.sql(f"INSERT INTO {table} VALUES ('a', 'apple', 1), ('b', 'bean', 2), ('c', 'corn', 3)")
+    lh = isolated_run / "lakehouse"
+    silver = lambda: sorted(tuple(r) for r in spark.read.format("delta").load(  # noqa: E731
+        str(lh / "silver" / "items")).select("id", "name", "qty").collect())
+
+    _chain(conf)  # the first run: the snapshot at version 1, as inserts
+    assert silver() == [("a", "apple", 1), ("b", "bean", 2), ("c", "corn", 3)]
+    raw_versions = _versions(spark, lh / "raw" / "items")
+
+    spark.sql(f"UPDATE {table} SET qty = 20, name = 'broad bean' WHERE id = 'b'")  # v2
+    spark.sql(f"DELETE FROM {table} WHERE id = 'c'")  # v3
+    spark.sql(f"INSERT INTO {table} VALUES ('d', 'date', 4)")  # v4
+    spark.sql(f"UPDATE {table} SET qty = 40 WHERE id = 'd'")  # v5: a key's second change
+
+    # a run that fails before raw commits doesn't move the mark: the next run reads v2-5 again
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(delta_tables, "append", _fail)
+        with pytest.raises(SystemExit):
+            main(["run-layer", "layer=raw", "--config-dir", str(conf), "pipeline=feed"])
+    assert _versions(spark, lh / "raw" / "items") == raw_versions
+
+    _chain(conf)
+    assert silver() == [("a", "apple", 1), ("b", "broad bean", 20), ("d", "date", 40)]
+    raw = spark.read.format("delta").load(str(lh / "raw" / "items")).collect()
+    landed = sorted((r["id"], r["qty"], r["_change_type"], r["_commit_version"]) for r in raw)
+    assert landed == [("a", "1", "insert", "1"), ("b", "2", "insert", "1"),
+                      ("b", "20", "update_postimage", "2"), ("c", "3", "delete", "3"),
+                      ("c", "3", "insert", "1"), ("d", "4", "insert", "4"),
+                      ("d", "40", "update_postimage", "5")]  # no pre-images, nothing twice
+    assert {r["_source_file"] for r in raw} == {f"{source}@v1", f"{source}@v2-5"}
+
+    # nothing new at the source: raw commits nothing (and so nothing above it has new input)
+    raw_versions = _versions(spark, lh / "raw" / "items")
+    main(["run-layer", "layer=raw", "--config-dir", str(conf), "pipeline=feed"])
+    assert _versions(spark, lh / "raw" / "items") == raw_versions
+
+
+def _fail(*args: object, **kwargs: object) -> None:
+    raise OSError("the disk is gone")
+
+
+@pytest.mark.spark
+def test_changes_without_the_feed_say_what_to_do(spark_session, isolated_run: Path, capfd) -> None:
+    spark = spark_session
+    source = isolated_run / "no_cdf"
+    conf = isolated_run / "conf"
+    (conf / "pipeline").mkdir(parents=True)
+    (conf / "pipeline" / "feed.yaml").write_text(
+        PIPELINE.replace("SOURCE", str(source)).replace("read: changes",
+                                                        "read: changes, starting_version: 0"))
+    spark.sql(f"CREATE TABLE delta.`{source}` (id STRING, name STRING, qty INT) USING delta")
+    spark.sql(f"INSERT INTO delta.`{source}` VALUES ('a', 'apple', 1)")
+    capfd.readouterr()
+    with pytest.raises(SystemExit):
+        main(["run-layer", "layer=raw", "--config-dir", str(conf), "pipeline=feed"])
+    err = capfd.readouterr().err
+    assert f"Change Data Feed of {source} can't give versions 0 to 1" in err
+    assert "pipeline.datasets.items.raw.source.read" in err and "run.full_refresh=true" in err
