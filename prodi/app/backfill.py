@@ -20,6 +20,7 @@ from loguru import logger
 from prodi.app.failure import RUN_EXIT
 from prodi.app.job_stats import STATS_HEADER, JobStats, data_failure_note
 from prodi.app.jobs import Job, JobBatch, run_jobs
+from prodi.app.recording import parent_run
 from prodi.app.run import RunOutcome
 from prodi.model.errors import ConfigError
 from prodi.model.run_dates import date_range, parse_iso
@@ -133,10 +134,13 @@ def run_backfill(backfill: Backfill, batch: JobBatch) -> int:
     """Run the backfill's validated jobs; print the summary and, on failures, the resume
     command. The exit code."""
     hooks = _Hooks(backfill)
-    run_jobs(batch, before=hooks.before, after=hooks.after)
+    with parent_run("chain" if backfill.chain else "backfill") as parent:
+        run_jobs(batch, before=hooks.before, after=hooks.after)
+        failed = backfill.failed()
+        if failed:
+            parent.status, parent.error = "failed", f"{len(failed)} job(s) failed or held back"
     sys.stdout.write(backfill.summary() + "\n")
     resume = backfill.resume_command()
-    failed = backfill.failed()
     if resume:
         sys.stdout.write(data_failure_note([r.stats for r in failed]))
         sys.stdout.write(f"{len(failed)} job(s) failed or held back. Re-run only those with:\n"

@@ -48,13 +48,22 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
         sys.stdout.write(render_plan(build_plan(loaded, run_id), app.plan_format) + "\n")
         sys.stdout.flush()
         return outcome
+    from prodi.app.recording import record_layer_run
     from prodi.engine.runner import run_items
     from prodi.engine.session import open_session, packages
 
-    session = open_session(app, run_id, vault, environ, packages=packages(loaded.plans))
-    for result in run_items(session, loaded.plans):
-        outcome.results.append(result)
-        _log_result(log, result)
+    session, error = None, None
+    try:
+        with logger.contextualize(run_id=run_id, layer=app.layer.name):
+            session = open_session(app, run_id, vault, environ, packages=packages(loaded.plans))
+            for result in run_items(session, loaded.plans):
+                outcome.results.append(result)
+                _log_result(log, result)
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:  # the run ledger, on failure too
+        record_layer_run(loaded, outcome, session, vault, error, started)
     outcome.duration_s = time.monotonic() - started
     log.info("layer {} done in {:.1f}s\n{}", app.layer.name, outcome.duration_s,
              render_results(outcome.results))

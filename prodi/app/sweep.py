@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from prodi.app.failure import RUN_EXIT
 from prodi.app.job_stats import STATS_HEADER, JobStats, data_failure_note
 from prodi.app.jobs import Job, JobBatch, run_jobs
+from prodi.app.recording import parent_run
 from prodi.app.run import RunOutcome
 from prodi.observability.tables import render_table
 
@@ -58,7 +59,11 @@ def _command(args: list[str]) -> str:
 def run_sweep(batch: JobBatch) -> int:
     """Run a multirun's validated jobs; print a summary and resume commands; the exit code."""
     report = SweepReport()
-    run_jobs(batch, before=report.before, after=report.after)
+    with parent_run("sweep") as parent:
+        run_jobs(batch, before=report.before, after=report.after)
+        failed = [j for j in report.jobs if j.stats.status == "failed"]
+        if failed:
+            parent.status, parent.error = "failed", f"{len(failed)} job(s) failed"
     sys.stdout.write(report.summary() + "\n")
     resume = report.resume_commands()
     if resume:

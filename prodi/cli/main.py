@@ -44,9 +44,11 @@ def run_layer(argv: list[str] | None = None) -> None:
     if any(a in ("-h", "--help") for a in args):
         sys.stdout.write(help_text.RUN_LAYER)
         return
+    from prodi.app import recording
     from prodi.app.failure import describe_failure
     from prodi.cli.dialects import translate
 
+    recording.begin(args)
     backfill = None
     try:
         inv = translate(args)
@@ -103,6 +105,7 @@ def run_layer(argv: list[str] | None = None) -> None:
         from prodi.app.show import show_tables
 
         show_tables(last)  # in this process: the run's Spark session, no second JVM
+    _exit_on_failure(recording.exit_code())  # the run is done, but the ledger lacks it
 
 
 def _backfill(args: list[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from prodi.observability.tables import render_table
 
@@ -27,6 +28,8 @@ class DatasetResult:
     duration_s: float = 0.0
     status: str = "ok"
     note: str = ""
+    version_written: int | None = None  # the target's Delta version the write committed
+    started_at: datetime | None = None
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+
+from loguru import logger
 
 from prodi.engine.results import DatasetResult, check_conservation
 from prodi.engine.session import RunSession
@@ -22,7 +25,12 @@ def run_items(session: RunSession, plans: Iterable[ItemPlan]) -> Iterator[Datase
 
 
 def run_item(session: RunSession, plan: ItemPlan) -> DatasetResult:
-    started = time.monotonic()
+    with logger.contextualize(dataset=plan.item.name):  # on every log line of the item
+        return _run_item(session, plan)
+
+
+def _run_item(session: RunSession, plan: ItemPlan) -> DatasetResult:
+    started, started_at = time.monotonic(), datetime.now(timezone.utc)
     run = StageRun(plan.item, session.spark, session.run_id, session.secrets)
     try:
         for stage in plan.stages:
@@ -39,7 +47,8 @@ def run_item(session: RunSession, plan: ItemPlan) -> DatasetResult:
         rows_superseded=run.rows_superseded, failed_rules=_failing(run, "drop"),
         quarantined_rules=_failing(run, "quarantine"), warned_rules=_failing(run, "warn"),
         samples={r.name: r.samples for r in run.rules if r.samples}, warnings=run.warnings,
-        duration_s=time.monotonic() - started, status=run.status, note=run.note)
+        duration_s=time.monotonic() - started, status=run.status, note=run.note,
+        version_written=run.version_written, started_at=started_at)
     check_conservation(result)
     return result
 

@@ -52,6 +52,7 @@ class StageRun:
     quarantine: list[DataFrame] = field(default_factory=list)  # quarantine records, to write
     rules: list[RuleCount] = field(default_factory=list)
     inputs: dict[str, int] = field(default_factory=dict)  # input table -> version read
+    version_written: int | None = None  # the target's version the write committed
     # How far a source outside the lakehouse has now been read (a watermark, a table version):
     # kept in the note of the target's commit, so it advances only with the rows it covers.
     source_state: dict[str, Any] | None = None

@@ -108,7 +108,7 @@ class Write(Stage):
         run.rows_quarantined = write_quarantine(run, rows)
         _check_ratio(run, self._max_ratio())
         written = self.sink.resolved(run.resolve).write(run.df, run)
-        run.rows_written = written.rows
+        run.rows_written, run.version_written = written.rows, written.version
         run.rows_superseded += written.superseded
         run.account_for_sink_input(written.rows_in)
 

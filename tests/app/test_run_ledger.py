@@ -1,0 +1,140 @@
+"""The run ledger after real in-process runs: rows, a failure with its redacted error, a chain's
+parent, a ledger that can't be written, and two writers at once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from delta.tables import DeltaTable
+
+from prodi.app.recording import LEDGER_EXIT
+from prodi.cli.main import main
+from prodi.io import run_ledger
+from tests.app.test_secret_leaks import CANARY, FORMS, _option
+from tests.conftest import generate_demo_data
+
+pytestmark = pytest.mark.spark
+
+
+def _ledger(spark, lakehouse: Path) -> tuple[list[dict], list[dict]]:
+    runs = run_ledger.recent_runs(spark, str(lakehouse), limit=None)
+    return runs, run_ledger.dataset_runs(spark, str(lakehouse), [r["run_id"] for r in runs])
+
+
+def _strings(value) -> list[str]:  # noqa: ANN001 - any ledger value
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (*_strings(k), *_strings(v))]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+@pytest.fixture(scope="module")
+def ledger_runs(spark_session, tmp_path_factory) -> tuple[Path, list[dict], list[dict], int]:
+    """In one lakehouse: a chain raw,bronze for one date (ok), then a raw run that fails with
+    the canary in Spark's error, then a raw run whose ledger write fails."""
+    root = tmp_path_factory.mktemp("ledger")
+    mp = pytest.MonkeyPatch()
+    mp.chdir(root)
+    mp.setenv("PRODI_LAKEHOUSE", str(root / "lakehouse"))
+    mp.setenv("PRODI_HYDRA_DIR", str(root / "hydra"))
+    mp.setenv("PRODI_SECRET__BARS__CANARY", CANARY)
+    mp.delenv("PRODI_FORCE_DRY_RUN", raising=False)
+    generate_demo_data(root / "lakehouse" / "landing", "--days", "2")
+    main(["run-layer", "layer=raw,bronze", "run.date=2026-01-01", _option("prodi_probe")])
+    with pytest.raises(SystemExit) as failed:
+        main(["run-layer", "layer=raw", "run.date=2026-01-02", _option("encoding")])
+    assert failed.value.code == 1
+    main(["run-layer", "layer=raw", "dry_run=true"])  # not recorded
+    runs, items = _ledger(spark_session, root / "lakehouse")
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise OSError("disk full")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run_ledger, "append", broken)
+        with pytest.raises(SystemExit) as unrecorded:
+            main(["run-layer", "layer=raw", "run.date=2026-01-02"])
+    yield root / "lakehouse", runs, items, unrecorded.value.code
+    mp.undo()
+
+
+def test_a_chain_records_its_layer_runs_under_it_with_every_term(spark_session, ledger_runs):
+    lakehouse, runs, items, _ = ledger_runs
+    (chain,) = [r for r in runs if r["kind"] == "chain"]
+    layers = {r["layer"]: r for r in runs if r["parent_id"] == chain["run_id"]}
+    assert set(layers) == {"raw", "bronze"} and chain["status"] == "ok"
+    assert chain["layer"] == "raw,bronze" and chain["run_date"] == "2026-01-01"
+    for run in layers.values():
+        assert (run["status"], run["run_date"], run["cloud"], run["env"]) == \
+            ("ok", "2026-01-01", "local", "dev")
+        assert run["config_sha256"].startswith("sha256:") and len(run["config_sha256"]) == 71
+        assert run["build"].startswith("git:") and run["spark_version"] == spark_session.version
+        assert run["started_at"] <= run["ended_at"] and run["error"] is None
+    bronze = {i["dataset"]: i for i in items if i["run_id"] == layers["bronze"]["run_id"]}
+    assert set(bronze) == {"orders", "customers"}
+    for dataset, item in bronze.items():
+        table = lakehouse / "bronze" / dataset
+        rows = spark_session.read.format("delta").load(str(table)).count()
+        assert item["rows_written"] == rows > 0
+        assert item["rows_read"] == item["rows_written"] + item["rows_quarantined"] + \
+            item["rows_dropped"] + item["rows_superseded"]
+        version = DeltaTable.forPath(spark_session, str(table)).history(1).collect()[0]["version"]
+        assert item["version_written"] == version
+    quarantined = bronze["orders"]
+    assert quarantined["rows_quarantined"] == sum(quarantined["failed_rules"].values()) > 0
+    assert set(quarantined["rule_actions"].values()) == {"quarantine"}
+
+
+def test_a_failed_run_is_recorded_with_its_redacted_error_and_no_secret(ledger_runs):
+    _, runs, items, _ = ledger_runs
+    (failed,) = [r for r in runs if r["status"] == "failed"]
+    assert (failed["layer"], failed["parent_id"], failed["run_date"]) == ("raw", None, "2026-01-02")
+    assert "***" in failed["error"]
+    assert any(o.startswith("+pipeline.datasets.orders.raw.source.options.encoding")
+               for o in failed["overrides"])
+    (where,) = [i for i in items if i["run_id"] == failed["run_id"] and i["status"] == "failed"]
+    assert where["dataset"] == "orders"
+    assert len([r for r in runs if r["kind"] == "layer"]) == 3  # the dry-run left no row
+    everything = _strings(runs) + _strings(items)
+    assert not [s for s in everything for form in FORMS if form in s]
+
+
+def test_a_ledger_that_cant_be_written_keeps_the_run_and_exits_3(ledger_runs, spark_session):
+    lakehouse, runs, _, code = ledger_runs
+    assert code == LEDGER_EXIT == 3
+    raw = spark_session.read.format("delta").load(str(lakehouse / "raw" / "orders"))
+    assert raw.where("_landed_date = '2026-01-02'").count() > 0  # that run's rows landed
+
+
+def test_two_concurrent_ledger_appends_both_land(spark_session, tmp_path):
+    now = datetime.now(timezone.utc)
+    rows = [{"run_id": f"run-{i}", "kind": "layer", "status": "ok", "started_at": now,
+             "overrides": []} for i in range(2)]
+    items = [{"run_id": f"run-{i}", "layer": "raw", "dataset": "d", "status": "ok",
+              "failed_rules": {"r": i}} for i in range(2)]
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def write(i: int) -> None:
+        start.wait()
+        try:
+            run_ledger.append(spark_session, str(tmp_path), [rows[i]], [items[i]])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    runs = run_ledger.recent_runs(spark_session, str(tmp_path))
+    assert sorted(r["run_id"] for r in runs) == ["run-0", "run-1"]
+    got = run_ledger.dataset_runs(spark_session, str(tmp_path), ["run-0", "run-1"])
+    assert sorted(i["failed_rules"]["r"] for i in got) == [0, 1]
