@@ -318,6 +318,7 @@ def _paging_text(paging: Paging, max_pages: int) -> str:
 def _auth_text(auth: Credentials | None) -> str:
     if auth is None:
         return "none"
+    data = as_written(auth)
     shown = {k: (v if k in ("type", "in", "name", "user") or has_reference(v) else "***")
-             for k, v in as_written(auth).items()}
+             for k, v in {"type": data.pop("type"), **data}.items()}
     return ", ".join(f"{k}={v}" for k, v in shown.items())
