@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 LAKEHOUSE ?= $(CURDIR)/lakehouse
 DEMO_ARGS ?=
 
-.PHONY: demo test install install-dev prereqs lint wheel bench clean jars
+.PHONY: demo test install install-dev prereqs lint wheel bench clean jars postgres
 
 prereqs:
 	@$(PYTHON) scripts/check_prereqs.py
@@ -35,7 +35,15 @@ lint: install-dev
 	$(BIN)/ruff check prodi tests scripts
 	$(BIN)/lint-imports
 
-test: install-dev lint
+# The JDBC tests start a throwaway PostgreSQL server. A clean CI machine gets Debian's when this
+# runs as root; elsewhere without one those tests are skipped, saying why.
+postgres:
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	else echo "No PostgreSQL server here and not root: the JDBC tests against PostgreSQL will be skipped"; fi
+
+test: install-dev lint postgres
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/smoke_prod.sh
 	$(BIN)/python -m pytest
 
@@ -54,8 +62,11 @@ bench: install-dev
 clean:
 	rm -rf $(VENV) dist lakehouse outputs multirun .pytest_cache
 
-# Offline machines: fetch the Delta jars once with Maven, then PRODI_JARS_DIR=.jars make demo
+# Offline machines: fetch the Delta jars and the JDBC drivers once with Maven, then
+# PRODI_JARS_DIR=.jars make demo (other drivers: prodi/runtime/jars.py, JDBC_DRIVERS)
 jars:
 	mvn -q dependency:copy -Dartifact=io.delta:delta-spark_2.12:3.3.2 -DoutputDirectory=.jars
 	mvn -q dependency:copy -Dartifact=io.delta:delta-storage:3.3.2 -DoutputDirectory=.jars
 	mvn -q dependency:copy -Dartifact=org.antlr:antlr4-runtime:4.9.3 -DoutputDirectory=.jars
+	mvn -q dependency:copy -Dartifact=org.postgresql:postgresql:42.7.14 -DoutputDirectory=.jars
+	mvn -q dependency:copy -Dartifact=org.xerial:sqlite-jdbc:3.54.1.0 -DoutputDirectory=.jars
