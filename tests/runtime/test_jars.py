@@ -38,7 +38,8 @@ def test_offline_folder_missing_a_jar_is_an_error_naming_it(tmp_path: Path) -> N
     with pytest.raises(FileNotFoundError, match="delta-spark_2.12-3.3.2.jar.*make jars"):
         jar_sources(str(tmp_path / "jars"), ivy_home=tmp_path / "ivy")
     _touch(tmp_path / "jars", *DELTA_ARTIFACTS)
-    with pytest.raises(FileNotFoundError, match=r"lacks postgresql-42\.7\.14\.jar, sqlite-jdbc-3\.54\.1\.0\.jar;"):
+    missing = r"lacks postgresql-42\.7\.14\.jar, sqlite-jdbc-3\.54\.1\.0\.jar;"
+    with pytest.raises(FileNotFoundError, match=missing):
         jar_sources(str(tmp_path / "jars"), [PG.coordinate, LITE.coordinate], tmp_path / "ivy")
     _touch(tmp_path / "jars", (PG.group, PG.artifact, PG.version))
     with pytest.raises(FileNotFoundError) as exc:
