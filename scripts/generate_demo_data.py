@@ -1,4 +1,5 @@
-"""Write the demo landing zone: orders (CSV, one file a day) and customers (JSON lines).
+"""Write the demo landing zone: orders (CSV, one file a day), customers (JSON lines) and the
+shop's product catalogue (a SQLite database, read through JDBC).
 
 Deterministic: the same bytes every run, so `make demo` can run it again and again. The data has
 what real feeds have: duplicates, late updates of earlier orders, messy text, and bad rows
@@ -15,13 +16,25 @@ import datetime as dt
 import io
 import json
 import random
+import sqlite3
 from pathlib import Path
 
 START = dt.date(2026, 1, 1)
 CURRENCIES = ("EUR", "USD", "GBP")
 STATUSES = ("placed", "shipped", "delivered", "cancelled")
 COUNTRIES = ("ES", "DE", "FR", "GB", "US", "MX")
-ORDER_FIELDS = ("order_id", "customer_id", "order_date", "amount", "currency", "status", "updated_at")
+ORDER_FIELDS = ("order_id", "customer_id", "product_id", "order_date", "amount", "currency", "status",
+                "updated_at")
+# The catalogue as the shop's database holds it now: one row per product. P006 is ordered but not
+# in the catalogue (an unknown category downstream).
+PRODUCTS = (
+    ("P001", "Espresso beans 1kg", "coffee", "18.50", "2026-01-01 00:00:00"),
+    ("P002", "Green tea 100g", "tea", "6.00", "2026-01-01 00:00:00"),
+    ("P003", "Moka pot", "equipment", "34.90", "2026-01-04 09:30:00"),
+    ("P004", "Filter papers", "accessories", "3.20", "2026-01-01 00:00:00"),
+    ("P005", "Oolong 100g", "tea", "9.75", "2026-01-02 12:00:00"),
+)
+PRODUCT_COLUMNS = ("product_id", "name", "category", "unit_price", "updated_at")
 
 
 def customers(n: int) -> list[dict]:
@@ -56,6 +69,7 @@ def customer_files(n: int, days: int) -> dict[str, list[dict]]:
 
 def order_rows(days: int, per_day: int, n_customers: int) -> dict[str, list[dict]]:
     rng = random.Random(42)
+    products = random.Random(3)  # its own stream: the other values stay as they were
     files: dict[str, list[dict]] = {}
     seq = 0
     history: list[dict] = []
@@ -65,6 +79,7 @@ def order_rows(days: int, per_day: int, n_customers: int) -> dict[str, list[dict
         for _ in range(per_day):
             seq += 1
             row = {"order_id": f"O{seq:06d}", "customer_id": f"C{rng.randrange(1, n_customers + 1):04d}",
+                   "product_id": f"P{products.randrange(1, 7):03d}",
                    "order_date": str(day), "amount": f"{rng.randrange(500, 50000) / 100:.2f}",
                    "currency": CURRENCIES[rng.randrange(3)], "status": "placed",
                    "updated_at": f"{day}T{8 + rng.randrange(10):02d}:{rng.randrange(60):02d}:00"}
@@ -90,7 +105,7 @@ def order_rows(days: int, per_day: int, n_customers: int) -> dict[str, list[dict
 
 def _bad_rows(files: dict[str, list[dict]], days: int) -> None:
     day = lambda offset: str(START + dt.timedelta(days=offset % days))  # noqa: E731
-    template = {"customer_id": "C0001", "currency": "EUR", "status": "placed"}
+    template = {"customer_id": "C0001", "product_id": "P001", "currency": "EUR", "status": "placed"}
     files[day(1)].append({**template, "order_id": "", "order_date": day(1), "amount": "10.00",
                           "updated_at": f"{day(1)}T10:00:00"})
     files[day(2)].append({**template, "order_id": "BAD-AMOUNT", "order_date": day(2),
@@ -113,7 +128,23 @@ def write(landing: Path, days: int = 7, per_day: int = 8, n_customers: int = 12)
     for date, rows in customer_files(n_customers, days).items():
         text = "".join(json.dumps(r, sort_keys=True) + "\n" for r in rows)
         written.append(_put(landing / "customers" / f"customers_{date}.jsonl", text))
+    written.append(write_products(landing / "products" / "shop.db", PRODUCTS))
     return written
+
+
+def write_products(db: Path, rows: tuple[tuple[str, ...], ...]) -> Path:
+    """The catalogue table in a SQLite database; left alone when it already holds these rows
+    (the database changes only when the catalogue does, like a real one)."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(db) as con:
+        con.execute("CREATE TABLE IF NOT EXISTS products (product_id TEXT PRIMARY KEY, name TEXT, "
+                    "category TEXT, unit_price TEXT, updated_at TEXT)")
+        held = con.execute(f"SELECT {', '.join(PRODUCT_COLUMNS)} FROM products ORDER BY 1").fetchall()
+        if held != sorted(rows):
+            con.execute("DELETE FROM products")
+            con.executemany("INSERT INTO products VALUES (?, ?, ?, ?, ?)", rows)
+    con.close()
+    return db
 
 
 def _put(path: Path, text: str) -> Path:

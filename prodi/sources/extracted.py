@@ -24,17 +24,17 @@ def landed_date(run: StageRun) -> str:
 
 
 def as_text(df: DataFrame) -> DataFrame:
-    """Every column as text: scalars cast (exact for numbers, dates and timestamps), nested
-    values as JSON. Bronze types them again from the dataset's declared columns."""
+    """Every column as plain text: scalars cast (exact for numbers, dates and timestamps),
+    nested values as JSON. Bronze types them again from the dataset's declared columns."""
     from pyspark.sql import functions as F
-    from pyspark.sql.types import ArrayType, MapType, StringType, StructType
+    from pyspark.sql.types import ArrayType, MapType, StructType
 
     def text(name: str, kind: object) -> object:
         column = F.col(f"`{name}`")
-        if isinstance(kind, StringType):
-            return column
         if isinstance(kind, (ArrayType, MapType, StructType)):
-            return F.to_json(column).alias(name)
+            column = F.to_json(column)
+        # A cast even of text: it drops the column's metadata, where a JDBC VARCHAR(n) would
+        # otherwise make Delta enforce n on raw's text column.
         return column.cast("string").alias(name)
 
     return df.select(*[text(f.name, f.dataType) for f in df.schema.fields])

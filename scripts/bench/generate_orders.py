@@ -1,6 +1,7 @@
-"""Write a benchmark landing zone of any size, streaming: orders CSV (one file a day) and
-customers JSON lines, in the demo's schema, with what real feeds have: messy text, late updates
-of earlier orders (about 1% a day), exact duplicates, and four bad rows.
+"""Write a benchmark landing zone of any size, streaming: orders CSV (one file a day),
+customers JSON lines and the demo's product catalogue (SQLite), in the demo's schema, with what
+real feeds have: messy text, late updates of earlier orders (about 1% a day), exact duplicates,
+and four bad rows.
 
 Rows go to disk as they are made; memory stays flat (a fixed reservoir of earlier orders feeds
 the late updates), so 20M rows need no more than 1M. Deterministic for a given size.
@@ -14,14 +15,19 @@ import argparse
 import datetime as dt
 import json
 import random
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from generate_demo_data import PRODUCTS, write_products  # noqa: E402
 
 START = dt.date(2026, 1, 1)
 CURRENCIES = ("EUR", "USD", "GBP")
 MESSY = (" eur ", " usd ", " gbp ")
 LATE_STATUSES = ("shipped", "delivered", "cancelled")
 COUNTRIES = ("ES", "DE", "FR", "GB", "US", "MX")
-HEADER = "order_id,customer_id,order_date,amount,currency,status,updated_at\n"
+# product_id last: the hand-written chain reads the first seven columns by position.
+HEADER = "order_id,customer_id,order_date,amount,currency,status,updated_at,product_id\n"
 RESERVOIR = 10_000
 CHUNK = 50_000
 
@@ -52,7 +58,8 @@ def write_orders(landing: Path, orders: int, days: int, customers: int) -> int:
                 row = [f"O{seq:09d}", f"C{1 + r % customers:06d}", day,
                        f"{cents // 100}.{cents % 100:02d}", MESSY[cur] if messy else CURRENCIES[cur],
                        " Placed" if messy else "placed",
-                       f"{day}T{8 + (r >> 20) % 10:02d}:{(r >> 8) % 60:02d}:00"]
+                       f"{day}T{8 + (r >> 20) % 10:02d}:{(r >> 8) % 60:02d}:00",
+                       f"P{1 + seq % 6:03d}"]
                 line = ",".join(row) + "\n"
                 chunk.append(line)
                 first = first or line
@@ -84,10 +91,10 @@ def write_orders(landing: Path, orders: int, days: int, customers: int) -> int:
 def _bad_row(offset: int, day: str) -> list[str]:
     """The demo's four bad rows: a null key, an unparsable amount, a negative amount, an
     unknown currency, on days 2-5."""
-    bad = {1: ",C000001,{d},10.00,EUR,placed,{d}T10:00:00",
-           2: "BAD-AMOUNT,C000001,{d},\"12,5O\",EUR,placed,{d}T10:00:00",
-           3: "BAD-NEGATIVE,C000001,{d},-5.00,EUR,placed,{d}T10:00:00",
-           4: "BAD-CURRENCY,C000001,{d},20.00,XYZ,placed,{d}T10:00:00"}
+    bad = {1: ",C000001,{d},10.00,EUR,placed,{d}T10:00:00,P001",
+           2: "BAD-AMOUNT,C000001,{d},\"12,5O\",EUR,placed,{d}T10:00:00,P001",
+           3: "BAD-NEGATIVE,C000001,{d},-5.00,EUR,placed,{d}T10:00:00,P001",
+           4: "BAD-CURRENCY,C000001,{d},20.00,XYZ,placed,{d}T10:00:00,P001"}
     return [bad[offset].format(d=day) + "\n"] if offset in bad else []
 
 
@@ -119,6 +126,7 @@ def main() -> None:
     ns = parser.parse_args()
     lines = write_orders(ns.landing, ns.orders, ns.days, ns.customers)
     write_customers(ns.landing, ns.customers, ns.days)
+    write_products(ns.landing / "products" / "shop.db", PRODUCTS)
     print(f"{lines:,} order lines over {ns.days} days, {ns.customers:,} customers in {ns.landing}")
 
 

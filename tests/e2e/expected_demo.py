@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import sqlite3
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -39,6 +40,7 @@ def silver_orders(landing: Path) -> dict[str, dict]:
                 if order_id is None or amount is None or amount < 0 or currency not in CURRENCIES:
                     continue  # silver expectations
                 rec = {"order_id": order_id, "customer_id": row["customer_id"].strip(),
+                       "product_id": (row.get("product_id") or "").strip() or None,
                        "order_date": dt.date.fromisoformat(row["order_date"]), "amount": amount,
                        "currency": currency, "status": row["status"].strip().lower(),
                        "updated_at": row["updated_at"]}
@@ -114,6 +116,31 @@ def revenue_by_country(landing: Path, at_order: bool = False) -> list[tuple]:
 
 def revenue_by_country_at_order(landing: Path) -> list[tuple]:
     return revenue_by_country(landing, at_order=True)
+
+
+def silver_products(landing: Path) -> dict[str, dict]:
+    """The catalogue as the shop's database holds it: one current row per product."""
+    with sqlite3.connect(landing / "products" / "shop.db") as con:
+        rows = con.execute("SELECT product_id, name, category, unit_price, updated_at "
+                           "FROM products").fetchall()
+    con.close()
+    return {pid.strip(): {"name": name.strip(), "category": category.strip().lower(),
+                          "unit_price": Decimal(price), "updated_at": dt.datetime.fromisoformat(at)}
+            for pid, name, category, price, at in rows}
+
+
+def revenue_by_category(landing: Path) -> list[tuple]:
+    """Per catalogue category of the ordered product ('unknown' when it isn't in the catalogue)."""
+    products = silver_products(landing)
+    acc: dict[tuple, list] = defaultdict(lambda: [0, Decimal("0")])
+    for o in silver_orders(landing).values():
+        if o["status"] == "cancelled":
+            continue
+        product = products.get(o["product_id"])
+        a = acc[(product["category"] if product else "unknown", o["currency"])]
+        a[0] += 1
+        a[1] += o["amount"]
+    return sorted((k, c, n, total) for (k, c), (n, total) in acc.items())
 
 
 def _order_rules(row: dict) -> tuple[str, ...]:

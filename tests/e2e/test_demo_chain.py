@@ -11,14 +11,16 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
 from prodi.cli.main import main
+from scripts.generate_demo_data import PRODUCTS, write_products
 from tests.conftest import REPO, generate_demo_data
 from tests.e2e import expected_demo
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 LAYERS = ("raw", "bronze", "silver", "gold")
-TABLES = {"raw": ("orders", "customers"), "bronze": ("orders", "customers"),
-          "silver": ("orders", "customers"),
-          "gold": ("daily_revenue", "revenue_by_country", "revenue_by_country_at_order")}
+DATASETS = ("orders", "customers", "products")
+TABLES = {"raw": DATASETS, "bronze": DATASETS, "silver": DATASETS,
+          "gold": ("daily_revenue", "revenue_by_country", "revenue_by_country_at_order",
+                   "revenue_by_category")}
 HISTORY = ("customer_id", "name", "email", "country", "_valid_from", "_valid_to")
 
 
@@ -75,6 +77,7 @@ MART_SCHEMAS = {
     "revenue_by_country": ("country", T.StringType(), expected_demo.revenue_by_country),
     "revenue_by_country_at_order": ("country", T.StringType(),
                                     expected_demo.revenue_by_country_at_order),
+    "revenue_by_category": ("category", T.StringType(), expected_demo.revenue_by_category),
 }
 
 
@@ -101,8 +104,20 @@ def test_silver_orders_hold_latest_valid_version_per_key(spark_session, demo_lak
     assert sorted(r["order_id"] for r in rows) == sorted(expected)
     for r in rows:
         e = expected[r["order_id"]]
-        assert (r["amount"], r["currency"], r["status"]) == (e["amount"], e["currency"], e["status"])
+        assert (r["amount"], r["currency"], r["status"], r["product_id"]) == \
+            (e["amount"], e["currency"], e["status"], e["product_id"])
     assert not {"BAD-AMOUNT", "BAD-NEGATIVE", "BAD-CURRENCY"} & {r["order_id"] for r in rows}
+
+
+def silver_products(spark: SparkSession, lakehouse: Path) -> dict[str, dict]:
+    rows = spark.read.format("delta").load(str(lakehouse / "silver" / "products")).collect()
+    return {r["product_id"]: {k: r[k] for k in ("name", "category", "unit_price", "updated_at")}
+            for r in rows}
+
+
+def test_silver_products_equal_the_shop_database(spark_session, demo_lakehouse):
+    assert silver_products(spark_session, demo_lakehouse) == \
+        expected_demo.silver_products(demo_lakehouse / "landing")
 
 
 def test_silver_customers_keep_every_version_with_its_validity(spark_session, demo_lakehouse):
@@ -137,10 +152,18 @@ def test_a_rerun_with_nothing_new_commits_nothing_to_any_table(spark_session, de
     assert business_content(spark_session, demo_lakehouse) == before
 
 
-NEW_DELIVERY = """order_id,customer_id,order_date,amount,currency,status,updated_at
-O000049,C0001,2026-01-07,400.00,EUR,shipped,2026-01-08T09:00:00
-O000090,C0002,2026-01-08,12.50,GBP,placed,2026-01-08T10:00:00
+NEW_DELIVERY = """order_id,customer_id,product_id,order_date,amount,currency,status,updated_at
+O000049,C0001,P003,2026-01-07,400.00,EUR,shipped,2026-01-08T09:00:00
+O000090,C0002,P002,2026-01-08,12.50,GBP,placed,2026-01-08T10:00:00
 """
+
+
+# The catalogue's next state: P002 changes category later, P007 is new; the rest is written again
+# unchanged, P003 among them at exactly the last run's mark (it must not land twice).
+CATALOGUE_CHANGES = (
+    ("P002", "Green tea 100g", "Tea & Infusions", "6.50", "2026-01-08 08:00:00"),
+    ("P007", "Cold brew kit", "equipment", "24.00", "2026-01-08 08:00:00"),
+)
 
 
 def test_a_new_delivery_flows_through_only_its_partition_and_equals_a_full_refresh(
@@ -149,13 +172,23 @@ def test_a_new_delivery_flows_through_only_its_partition_and_equals_a_full_refre
     generate_demo_data(lakehouse / "landing")
     run_chain()
     (lakehouse / "landing" / "orders" / "orders_2026-01-08.csv").write_text(NEW_DELIVERY)
+    catalogue = {p[0]: p for p in PRODUCTS}
+    catalogue.update({p[0]: p for p in CATALOGUE_CHANGES})
+    write_products(lakehouse / "landing" / "products" / "shop.db", tuple(catalogue.values()))
     logs = delta_logs(lakehouse)
     run_chain()
     changed = {t for t, files in delta_logs(lakehouse).items() if files != logs.get(t)}
     assert changed == {"raw/orders", "ingested_files/raw/orders", "bronze/orders",
-                       "silver/orders", "gold/daily_revenue", "gold/revenue_by_country",
-                       "gold/revenue_by_country_at_order"}
+                       "silver/orders", "raw/products", "bronze/products", "silver/products",
+                       *(f"gold/{m}" for m in TABLES["gold"])}
     assert committed_partitions(lakehouse / "raw" / "orders") == {"2026-01-08"}
+    raw_products = spark_session.read.format("delta").load(str(lakehouse / "raw" / "products"))
+    last_run = raw_products.orderBy("_ingested_at", ascending=False).first()["_run_id"]
+    landed = raw_products.filter(f"_run_id = '{last_run}'").select(
+        "product_id", "name", "category", "unit_price", "updated_at").collect()
+    assert sorted(tuple(r) for r in landed) == sorted(CATALOGUE_CHANGES)  # only what changed
+    assert silver_products(spark_session, lakehouse) == \
+        expected_demo.silver_products(lakehouse / "landing")
     assert committed_partitions(lakehouse / "bronze" / "orders") == {"2026-01-08"}
     incremental = business_content(spark_session, lakehouse)
     for mart, (first, _, compute) in MART_SCHEMAS.items():
