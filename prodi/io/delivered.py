@@ -61,8 +61,10 @@ def read_header(spark: SparkSession, file: LandedFile, encoding: str, delimiter:
 
 
 def read_delivery(spark: SparkSession, fmt: str, options: dict[str, str], files: list[LandedFile],
-                  declared: Sequence[str], date_pattern: str | None) -> Delivery:
-    """The records of `files` by column name, with their file, landed date and record number."""
+                  declared: Sequence[str], date_pattern: str | None = None) -> Delivery:
+    """The records of `files` by column name, with their file, landed date and record number.
+    Each record's landed date is its file's, as the listing found it (`date_pattern` is no
+    longer used: it is matched once, on the path relative to the landing folder)."""
     if fmt == "csv" and options.get("header", "false").lower() == "true":
         frames, columns = _csv_by_header(spark, options, files, declared)
     else:
@@ -75,9 +77,16 @@ def read_delivery(spark: SparkSession, fmt: str, options: dict[str, str], files:
     records = reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), frames)
     if CORRUPT not in records.columns:
         records = records.withColumn(CORRUPT, F.lit(None).cast("string"))
-    date = (F.regexp_extract(F.col(SOURCE_FILE), date_pattern, 0) if date_pattern
-            else F.lit(None).cast("string"))
-    return Delivery(records.withColumn(LANDED_DATE, date), columns)
+    return Delivery(records.withColumn(LANDED_DATE, _landed_dates(files)), columns)
+
+
+def _landed_dates(files: list[LandedFile]) -> Column:
+    """Each record's file's landed date (NULL for undated files)."""
+    dated = [x for f in files if f.landed_date is not None
+             for x in (F.lit(f.path), F.lit(f.landed_date))]
+    if not dated:
+        return F.lit(None).cast("string")
+    return F.element_at(F.create_map(*dated), F.col(SOURCE_FILE))
 
 
 def split_of() -> Column:
@@ -155,16 +164,22 @@ def _positional(df: DataFrame) -> tuple[DataFrame, list[T.StructField]]:
 
 
 def _by_name(frame: tuple[DataFrame, list[T.StructField]], declared: Sequence[str]) -> DataFrame:
-    """Columns named as the config spells them, objects and arrays as their JSON text (raw stays
-    text as delivered); fields that differ only in case or spaces become one column."""
+    """Columns named as the config spells them, every value as text (raw stays text as
+    delivered: typed parquet values cast exactly, objects and arrays as their JSON text); fields
+    that differ only in case or spaces become one column."""
     nested = (T.StructType, T.ArrayType, T.MapType)
     df, fields = frame
     merged: dict[str, list] = {}
     for i, f in enumerate(fields):
         column = F.col(f"__prodi_{i}")
         name = f.name if f.name == CORRUPT else normalize(f.name, declared)
-        merged.setdefault(name, []).append(F.to_json(column) if isinstance(f.dataType, nested)
-                                           else column)
+        if isinstance(f.dataType, nested):
+            column = F.to_json(column)
+        elif isinstance(f.dataType, T.BinaryType):
+            column = F.base64(column)
+        elif not isinstance(f.dataType, T.StringType):
+            column = column.cast("string")
+        merged.setdefault(name, []).append(column)
     return df.select(*[(F.coalesce(*cols) if len(cols) > 1 else cols[0]).alias(n)
                        for n, cols in merged.items()], SOURCE_FILE)
 

@@ -31,8 +31,8 @@ class SchemaDriftError(DataError):
     """Delivered columns differ from the declared ones and the policy says to fail."""
 
 
-def split_delivery(run: StageRun, fmt: str, reader: dict[str, str], files: list[LandedFile],
-                   date_pattern: str | None) -> tuple[DataFrame, dict[str, tuple[int, int]]]:
+def split_delivery(run: StageRun, fmt: str, reader: dict[str, str], files: list[LandedFile]
+                   ) -> tuple[DataFrame, dict[str, tuple[int, int]]]:
     """The records to ingest; the rest queued for quarantine. Also sets the rows read, and
     returns per file (records delivered, quarantined) for the ledger."""
     from pyspark.sql import functions as F
@@ -40,7 +40,7 @@ def split_delivery(run: StageRun, fmt: str, reader: dict[str, str], files: list[
     from prodi.io.delivered import ORDER, read_delivery, split_of, with_record_numbers
 
     declared = run.item.declared_columns()
-    delivery = read_delivery(run.spark, fmt, reader, files, declared or [], date_pattern)
+    delivery = read_delivery(run.spark, fmt, reader, files, declared or [])
     # Not cached: parsing the files again for the write costs less than caching every record,
     # and the record numbers come from the splits, which are the same each time.
     records = delivery.records

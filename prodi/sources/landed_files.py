@@ -8,7 +8,6 @@ size and modification time (see `prodi.io.file_ledger`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -36,8 +35,12 @@ class LandedFilesOptions:
     format: Literal["csv", "json", "parquet", "text"]
     path: str
     glob: str = "*"
-    # Regex whose first match in a file name is the file's landed date (YYYY-MM-DD).
+    # Regex whose first match in a file's path relative to `path` is its landed date
+    # (YYYY-MM-DD): the whole match, its one group, or three groups (year, month, day).
     date_pattern: str | None = None
+    # Files in subfolders at any depth too (`orders/2026/01/03/part-1.csv`): the glob is then
+    # matched against each file's name, and date_pattern against its path below `path`.
+    recursive: bool = False
     options: dict[str, str] = field(default_factory=dict)  # Spark reader options
     encoding: str = "UTF-8"
     # A file delivered again under a known name with other content (size or modification time).
@@ -56,21 +59,27 @@ class LandedFiles(Source):
             return [ConfigError(f"{self.path}.options.mode", "PERMISSIVE (unparseable records are "
                                 "quarantined) or FAILFAST (they fail the run); DROPMALFORMED would "
                                 "lose records", repr(self.options.options["mode"]))]
-        pattern = self.options.date_pattern
-        if pattern is None:
-            return []
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            return [ConfigError(f"{self.path}.date_pattern", "a valid regular expression",
-                                f"{pattern!r} ({exc})")]
-        return []
+        from prodi.io.landing import date_pattern_problem
+
+        errors = []
+        o = self.options
+        if o.recursive and ("/" in o.glob or "{" in o.glob or "**" in o.glob):
+            errors.append(ConfigError(f"{self.path}.glob", "a file-name pattern (*, ?, [...]) "
+                                      "with recursive: true (it is matched against each file's "
+                                      "name, in every subfolder)", repr(o.glob)))
+        problem = None if o.date_pattern is None else date_pattern_problem(o.date_pattern)
+        if problem:
+            errors.append(ConfigError(f"{self.path}.date_pattern", "a regular expression whose "
+                                      "match is the date (YYYY-MM-DD), or with one group that is, "
+                                      r"or three groups for year, month and day, e.g. "
+                                      r"'(\d{4})/(\d{2})/(\d{2})'", problem))
+        return errors
 
     def plan(self, item: Item) -> dict[str, Any]:
         o = self.options
         scope = f"{LANDED_DATE} = '{item.run_date}'" if item.run_date else "all dates"
-        return {"reads": f"{absolute_storage(o.path)}/{o.glob} ({o.format}, files not yet "
-                         f"ingested; {scope})"}
+        where = f"{absolute_storage(o.path)}/{'**/' if o.recursive else ''}{o.glob}"
+        return {"reads": f"{where} ({o.format}, files not yet ingested; {scope})"}
 
     def read(self, run: StageRun) -> DataFrame | None:
         from prodi.io import file_ledger
@@ -83,7 +92,9 @@ class LandedFiles(Source):
             reader["encoding"] = o.encoding
         if o.format == "csv":  # RFC 4180: a quote inside a quoted value is doubled ("")
             reader.setdefault("escape", '"')
-        folder = LandingFolder(absolute_storage(o.path), o.glob, o.date_pattern)
+        if o.format == "json":  # numbers as written (1.10 stays 1.10), not as inferred doubles
+            reader.setdefault("primitivesAsString", "true")
+        folder = LandingFolder(absolute_storage(o.path), o.glob, o.date_pattern, o.recursive)
         if not folder.exists(run.spark):
             run.warn(f"the landing folder {folder.path} does not exist")
             run.stop("no input", "")
@@ -97,7 +108,7 @@ class LandedFiles(Source):
         if not new:
             run.stop("ok", "nothing new")
             return None
-        good, per_file = split_delivery(run, o.format, reader, new, o.date_pattern)
+        good, per_file = split_delivery(run, o.format, reader, new)
         run.note = f"{len(new)} file(s)"
         run.quarantine_append = True
         entries = [(f.path, f.size, f.modified, f.landed_date, n, bad,
