@@ -17,16 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
+from prodi.io.http_auth import Auth, Credentials, as_written
 from prodi.io.http_pages import (
-    Auth,
-    Credentials,
     HttpError,
     Pagination,
     PaginationError,
     Paging,
     Retries,
     Single,
-    as_written,
     with_params,
 )
 from prodi.model.errors import ConfigError, describe

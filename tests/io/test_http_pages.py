@@ -8,10 +8,8 @@ import time
 
 import pytest
 
+from prodi.io.http_auth import ApiKeyAuth, BasicAuth, BearerAuth
 from prodi.io.http_pages import (
-    ApiKeyAuth,
-    BasicAuth,
-    BearerAuth,
     Client,
     Cursor,
     HttpError,
