@@ -115,8 +115,8 @@ def test_cli_forced_dry_run_prints_json_plan(sandbox: Path, monkeypatch: pytest.
 
     plan = json.loads(out)
     assert plan["layer"] == "gold"
-    assert [d["dataset"] for d in plan["datasets"]] == ["daily_revenue", "revenue_by_country",
-                                                         "revenue_by_country_at_order"]
+    assert [d["dataset"] for d in plan["datasets"]] == [
+        "daily_revenue", "revenue_by_country", "revenue_by_country_at_order", "revenue_by_category"]
     assert plan["dry_run_cause"] == "environment PRODI_FORCE_DRY_RUN=1"
     assert "DRY-RUN" in err and "PRODI_FORCE_DRY_RUN" in err
     assert not (sandbox / "lh").exists()
@@ -131,7 +131,7 @@ def test_cli_override_is_the_cause_when_env_does_not_force(
 
     plan = json.loads(out)
     assert plan["dry_run_cause"] == "command-line override 'dry_run=true'"
-    assert {d["dataset"] for d in plan["datasets"]} == {"orders", "customers"}
+    assert {d["dataset"] for d in plan["datasets"]} == {"orders", "customers", "products"}
     assert "DRY-RUN (because: command-line override 'dry_run=true')" in err
     assert "PRODI_FORCE_DRY_RUN" not in err
 

@@ -29,9 +29,10 @@ def run_chain(*overrides: str) -> None:
 
 
 def delta_logs(lakehouse: Path) -> dict[str, list[str]]:
-    """Every Delta table under the lakehouse (quarantine and ledgers too) -> its commit files."""
+    """Every Delta table under the lakehouse (quarantine and ledgers too, not the run ledger,
+    which records every run) -> its commit files."""
     return {str(log.parent.relative_to(lakehouse)): sorted(p.name for p in log.glob("*.json"))
-            for log in lakehouse.rglob("_delta_log")}
+            for log in lakehouse.rglob("_delta_log") if "_prodi" not in log.parts}
 
 
 def committed_partitions(table: Path) -> set[str]:
