@@ -171,7 +171,7 @@ class Jdbc(Source):
         mark = watermark.last_mark(run, column) if column else None
         if mark is not None:
             df = df.filter(watermark.in_window(F.col(f"`{column}`"), mark, o.lookback))
-        rows = extracted.as_text(_without_length_limits(df))
+        rows = extracted.as_text(df)
         if column is not None:
             rows = run.cached(watermark.not_landed_yet(run, rows, mark, o.lookback))
             with self._reported(run):
@@ -253,19 +253,6 @@ class Jdbc(Source):
             if self.options.password:
                 cause = cause.replace(self.options.password, "***")
             raise JdbcReadError(f"{self._where(run)}: {cause}") from exc
-
-
-def _without_length_limits(df: DataFrame) -> DataFrame:
-    """`df` without the CHAR/VARCHAR lengths JDBC columns carry as metadata, which Delta would
-    enforce on raw's text (SQLite's TEXT reads as VARCHAR(0)). A cast drops the metadata (an
-    alias with empty metadata does not: PySpark ignores `metadata={}`)."""
-    from pyspark.sql import functions as F
-
-    limited = {f.name for f in df.schema.fields if "__CHAR_VARCHAR_TYPE_STRING" in f.metadata}
-    if not limited:
-        return df
-    return df.select(*[F.col(f"`{c}`").cast("string").alias(c) if c in limited else F.col(f"`{c}`")
-                       for c in df.columns])
 
 
 def _root_cause(exc: Exception) -> str:
