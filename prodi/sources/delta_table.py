@@ -11,12 +11,13 @@ rows it covers: a failed run reads the same versions again.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from loguru import logger
 
-from prodi.model.errors import ConfigError, DataError
+from prodi.model.errors import ConfigError, SourceError
 from prodi.model.layout import absolute_storage
 from prodi.plugins.item import Item
 from prodi.plugins.run import StageRun
@@ -25,6 +26,7 @@ from prodi.sources.base import Source
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
+T = TypeVar("T")
 STATE_VERSION, STATE_TABLE = "delta_version", "table"
 CHANGE_TYPE, COMMIT_VERSION, COMMIT_TIMESTAMP = "_change_type", "_commit_version", "_commit_timestamp"
 KEPT_CHANGES = ("insert", "update_postimage", "delete")  # pre-images are the rows replaced
@@ -37,7 +39,7 @@ _GONE = ("DELTA_MISSING_CHANGE_DATA", "change data was not recorded", "DELTA_CHA
          "DELTA_LOG_FILE_NOT_FOUND")
 
 
-class ChangeFeedError(DataError):
+class ChangeFeedError(SourceError):
     """The Change Data Feed of the source table can't give the versions needed."""
 
 
@@ -176,7 +178,8 @@ class DeltaTableSource(Source):
 
         return self._explain_failure(run, name, since, upto, read)
 
-    def _explain_failure(self, run: StageRun, name: str, since: int, upto: int, action: Any) -> Any:
+    def _explain_failure(self, run: StageRun, name: str, since: int, upto: int,
+                         action: Callable[[], T]) -> T:
         """`action()`, with Delta's error for a feed it can't give turned into what to do."""
         try:
             return action()
