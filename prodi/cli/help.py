@@ -13,6 +13,8 @@ commands:
   show        print the tables of a layer (e.g. `prodi show layer=gold`)
   maintain    OPTIMIZE (Z-order or clustering), VACUUM, table properties; see --help
   databricks  generate the Databricks job JSON / asset bundle; see `prodi databricks job --help`
+  runs        recent runs from the run ledger; `prodi runs show <id>` gives one in full
+  report      write report.html: last runs, row flow, data-quality trends, freshness, lineage
   version     print the prodi version
 
 examples:
@@ -66,7 +68,8 @@ Backfill (a date range as one sweep in one Spark session; see `prodi backfill --
   prodi run-layer --layer silver --from 2026-01-01 --to 2026-01-07
   run-layer --layers=raw,bronze,silver,gold --from=2026-01-01 --to=2026-01-07   (task parameters)
 
-Exit codes: 0 success, 2 invalid config or command line, 1 a failed run.
+Exit codes: 0 success, 2 invalid config or command line, 1 a failed run, 3 the run succeeded
+but the run ledger (<storage root>/_prodi) could not be written (see docs/observability.md).
 """
 
 BACKFILL = """\
@@ -111,4 +114,39 @@ examples:
   prodi maintain layer=silver,gold                                   # both layers
   prodi maintain --layer silver --config dbfs:/cfg/silver/aws.prod.yml   (legacy dialect)
 See docs/maintenance.md.
+"""
+
+
+RUNS = """\
+usage: prodi runs [--limit N] [--json] [cloud=..] [env=..] [overrides]
+       prodi runs show RUN_ID [--json] [cloud=..] [env=..]
+
+Reads the run ledger, <cloud.storage.root>/_prodi/runs and _prodi/dataset_runs: one row per
+layer run, chain, sweep and backfill (layer runs name their parent), and one per dataset run
+with every conservation term, the Delta version written and the rules that failed rows.
+`prodi runs` lists the newest runs first (default 20); `show` takes a run id or a unique
+prefix of one and prints the run in full, its layer runs and their datasets. Both start a local
+Spark session on the env's settings (the ledger is Delta).
+
+examples:
+  prodi runs
+  prodi runs --limit 5 --json env=prod cloud=aws
+  prodi runs show 20260103T020000Z-1a2b3c4d
+See docs/observability.md.
+"""
+
+REPORT = """\
+usage: prodi report [--output report.html] [--runs N] [cloud=..] [env=..] [overrides]
+
+Writes one self-contained HTML file (no network needed to view it): the latest run of each
+layer, the row flow per dataset (read -> written, quarantined, dropped, superseded),
+data-quality failures per rule over the last N layer runs (default 20) as small bar charts,
+freshness (each dataset's last successful run), and the lineage graph of the composed config
+(sources -> datasets per layer -> marts, mart inputs from their SQL), laid out by Graphviz
+(`dot` must be installed: apt-get install graphviz).
+
+examples:
+  prodi report
+  prodi report --output /tmp/prod.html --runs 50 env=prod cloud=azure
+See docs/observability.md.
 """

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(f"prodi {__version__}\n")
         return
     handlers = {"run-layer": run_layer, "backfill": _backfill, "validate": _validate, "show": _show,
-                "maintain": maintain, "databricks": _databricks}
+                "maintain": maintain, "databricks": _databricks, "runs": _runs, "report": _report}
     if command not in handlers:
         _fail(f"unknown command {command!r}; expected one of: {', '.join(handlers)} "
               "(see `prodi --help`)", CONFIG_EXIT)
@@ -195,6 +195,65 @@ def _show(args: list[str]) -> None:
     except Exception as exc:  # noqa: BLE001
         failure = describe_failure(exc)
         _fail(failure.message, failure.exit_code)
+
+
+def _runs(args: list[str]) -> None:
+    """`prodi runs [--json] [--limit N]`, `prodi runs show <id> [--json]`: the run ledger."""
+    import argparse
+
+    if any(a in ("-h", "--help") for a in args):
+        sys.stdout.write(help_text.RUNS)
+        return
+    parser = argparse.ArgumentParser(prog="prodi runs", add_help=False)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--config-dir", "-cd")
+    ns, rest = parser.parse_known_args(args)
+    show = rest[:1] == ["show"]
+    if show and len(rest) < 2:
+        _fail("runs show needs a run id (see `prodi runs`)", CONFIG_EXIT)
+    from prodi.app.runs import list_runs, show_run
+
+    if show:
+        _with_ledger(rest[2:], ns.config_dir, lambda access: show_run(access, rest[1], ns.json))
+    else:
+        _with_ledger(rest, ns.config_dir, lambda access: list_runs(access, ns.limit, ns.json))
+
+
+def _report(args: list[str]) -> None:
+    """`prodi report [--output report.html] [--runs N]`: one self-contained HTML file."""
+    import argparse
+    from pathlib import Path
+
+    if any(a in ("-h", "--help") for a in args):
+        sys.stdout.write(help_text.REPORT)
+        return
+    parser = argparse.ArgumentParser(prog="prodi report", add_help=False)
+    parser.add_argument("--output", "-o", default="report.html")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--config-dir", "-cd")
+    ns, overrides = parser.parse_known_args(args)
+
+    def write(access) -> str:  # noqa: ANN001 - a LedgerAccess
+        from prodi.app.report import write_report
+
+        path = write_report(access, Path(ns.output), ns.runs)
+        return f"report written to {path.resolve()}"
+
+    _with_ledger(overrides, ns.config_dir, write)
+
+
+def _with_ledger(overrides: list[str], config_dir: str | None, action) -> None:  # noqa: ANN001
+    """Open the ledger of the lakehouse the overrides select, print what `action` returns."""
+    from prodi.app.failure import describe_failure
+    from prodi.app.runs import open_ledger
+
+    try:
+        text = action(open_ledger(overrides, config_dir))
+    except Exception as exc:  # noqa: BLE001 - rendered as one paragraph with its exit code
+        failure = describe_failure(exc)
+        _fail(failure.message, failure.exit_code)
+    sys.stdout.write(text + "\n")
 
 
 def _fail(message: str, code: int) -> None:

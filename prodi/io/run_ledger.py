@@ -72,12 +72,12 @@ def recent_runs(spark: SparkSession, root: str, limit: int | None = 20,
 
 
 def runs_by_id(spark: SparkSession, root: str, prefix: str) -> list[dict[str, Any]]:
-    """The runs whose id starts with `prefix`, and the runs whose parent it is."""
+    """The runs whose id starts with `prefix`, and the runs whose parent's id does."""
     target = location(root, RUNS)
     if not delta_tables.exists(spark, target):
         return []
     df = delta_tables.read(spark, target)
-    match = F.col("run_id").startswith(prefix) | (F.col("parent_id") == prefix)
+    match = F.col("run_id").startswith(prefix) | F.col("parent_id").startswith(prefix)
     return [r.asDict(recursive=True) for r in df.where(match).orderBy("started_at").collect()]
 
 
