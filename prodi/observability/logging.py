@@ -16,6 +16,7 @@ _TEXT_FORMAT = (
     "<green>{time:YYYY-MM-DD HH:mm:ss.SSS}</green> | <level>{level: <7}</level> | "
     "<cyan>{extra[component]}</cyan> | {message}"
 )
+CONTEXT_KEYS = ("run_id", "layer", "dataset")  # bound where runs and items run
 _ROUTED_LOGGERS = ("py4j", "py4j.java_gateway", "py4j.clientserver", "hydra", "pyspark", "delta")
 
 
@@ -69,7 +70,8 @@ def configure_logging(level: str = "INFO", fmt: str = "text", file: str | None =
     stream = stream or sys.stderr
     as_json = fmt == "json"
     logger.remove()
-    logger.configure(extra={"component": "prodi"})
+    # Every line carries these keys (null outside a run or an item), so JSON lines share a shape.
+    logger.configure(extra={"component": "prodi", **dict.fromkeys(CONTEXT_KEYS)})
     options = {"level": level, "format": "{message}" if as_json else _TEXT_FORMAT,
                "diagnose": False}
     logger.add(_RedactingSink(stream, redact, as_json, owned=False),
