@@ -58,11 +58,11 @@ class DeltaTableSource(Source):
 
     def validate(self, item: Item) -> list[ConfigError]:
         o = self.options
-        if (o.path is None) == (o.table is None):
-            return [ConfigError(self.path, "exactly one of `path` (a Delta table's location) or "
-                                "`table` (its catalog name)",
-                                "both" if o.path is not None else "neither")]
         errors = []
+        if (o.path is None) == (o.table is None):
+            errors.append(ConfigError(self.path, "exactly one of `path` (a Delta table's location) "
+                                      "or `table` (its catalog name)",
+                                      "both" if o.path is not None else "neither"))
         if o.path is not None and not o.path.strip():
             errors.append(ConfigError(f"{self.path}.path", "a Delta table location", "''"))
         if o.table is not None and not _NAME.match(o.table):

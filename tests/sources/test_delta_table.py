@@ -105,3 +105,20 @@ def test_changes_without_the_feed_say_what_to_do(spark_session, isolated_run: Pa
     err = capfd.readouterr().err
     assert f"Change Data Feed of {source} can't give versions 0 to 1" in err
     assert "pipeline.datasets.items.raw.source.read" in err and "run.full_refresh=true" in err
+
+
+def test_options_are_checked_before_any_jvm(isolated_run: Path, capfd) -> None:
+    conf = isolated_run / "conf" / "pipeline"
+    conf.mkdir(parents=True)
+    (conf / "feed.yaml").write_text(PIPELINE.replace(
+        'path: "SOURCE", read: changes',
+        'path: /x, table: "a b", read: snapshot, starting_version: -1'))
+    with pytest.raises(SystemExit) as exc:
+        main(["run-layer", "layer=raw", "dry_run=true", "--config-dir", str(conf.parent),
+              "pipeline=feed"])
+    assert exc.value.code == 2
+    err = capfd.readouterr().err
+    source = "pipeline.datasets.items.raw.source"
+    assert f"{source}: expected exactly one of `path`" in err and "got both" in err
+    assert f"{source}.table: expected a table name such as catalog.schema.name, got 'a b'" in err
+    assert f"{source}.starting_version: expected no starting_version with read: snapshot" in err
