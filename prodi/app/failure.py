@@ -6,7 +6,7 @@ import re
 import traceback
 from dataclasses import dataclass
 
-from prodi.model.errors import ConfigError, ConfigErrors, DataError
+from prodi.model.errors import ConfigError, ConfigErrors, DataError, SourceError
 
 CONFIG_EXIT = 2
 RUN_EXIT = 1
@@ -28,6 +28,8 @@ def describe_failure(exc: BaseException) -> Failure:
         return Failure(f"Secret error: {exc}", CONFIG_EXIT if _is_config_like(exc) else RUN_EXIT, tb)
     if isinstance(exc, DataError):
         return Failure(f"Data problem: {exc}", RUN_EXIT, tb)
+    if isinstance(exc, SourceError):
+        return Failure(f"Source unavailable: {exc}", RUN_EXIT, tb)
     java = _java_summary(exc)
     if java:
         return Failure(f"Spark failed: {java} (run with log.level=DEBUG for the full trace)",

@@ -62,3 +62,10 @@ class DataError(Exception):
     """Delivered data, not the config or the code, stopped the run: it names the dataset, the
     file and the row or rule, and re-running fails the same way until the data (or the policy
     that judged it) changes."""
+
+
+class SourceError(Exception):
+    """A system outside the lakehouse could not be read (a database, an API, another table):
+    unreachable, refused, or missing what the source names. The message names the dataset, the
+    source's key path and the system, without credentials; nothing was committed, so a re-run
+    after the cause is fixed reads the same rows."""

@@ -27,7 +27,7 @@ from prodi.io.http_pages import (
     Single,
     with_params,
 )
-from prodi.model.errors import ConfigError, describe
+from prodi.model.errors import ConfigError, SourceError, describe
 from prodi.model.layout import absolute_storage
 from prodi.model.tree import join, map_strings
 from prodi.plugins.item import Item
@@ -47,7 +47,7 @@ _RUN_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 _DOTTED = re.compile(r"^([^.]+(\.[^.]+)*)?$")
 
 
-class HttpSourceError(Exception):
+class HttpSourceError(SourceError):
     """The API could not be read (after retries) or its landed responses can't be replayed."""
 
 

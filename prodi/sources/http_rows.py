@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from prodi.sources.http import Http
 
-_RULE, _RAW, _N = "__rule", "__raw", "__n"
+_RULE, _RAW = "__rule", "__raw"
 PAGE_VALUES = ("url", "status", "page")  # a quarantined page's `_values`
 
 
@@ -33,16 +33,11 @@ class LandedPage:
 
 def window_start(run: StageRun, mark: Mark, lookback: str | None) -> str:
     """The request's watermark value: the mark, minus the lookback, as Spark SQL text."""
-    from pyspark.sql import functions as F
+    from prodi.sources import watermark
 
     if lookback is None:
         return mark.value
-    value = F.lit(mark.value).cast(mark.type)
-    try:
-        bound = (value - F.lit(float(lookback))).cast(mark.type)
-    except ValueError:
-        bound = value - F.expr(f"INTERVAL {lookback}")
-    return run.spark.range(1).select(bound.cast("string")).first()[0]
+    return run.spark.range(1).select(watermark.window_start(mark, lookback).cast("string")).first()[0]
 
 
 def rows(run: StageRun, source: Http, pages: list[LandedPage], landed: str, mark: Mark | None,
@@ -85,7 +80,7 @@ def rows(run: StageRun, source: Http, pages: list[LandedPage], landed: str, mark
         [(*(r.get(c) for c in names), page.path, i, landed) for page, i, r in good], schema)
     kept = len(good)
     if mark is not None and names:
-        df = run.cached(_not_landed_yet(run, df, names, mark, o.lookback))
+        df = run.cached(watermark.not_landed_yet(run, df, mark, o.lookback, compare=names))
         kept = df.count()
     run.rows_superseded += len(good) - kept  # landed by an earlier run, unchanged
     run.rows_current = kept
@@ -99,25 +94,6 @@ def rows(run: StageRun, source: Http, pages: list[LandedPage], landed: str, mark
         run.stop("ok", f"nothing new in {len(pages)} page(s)")
         return None
     return df
-
-
-def _not_landed_yet(run: StageRun, df: DataFrame, names: list[str], mark: Mark,
-                    lookback: str | None) -> DataFrame:
-    """`watermark.not_landed_yet` over the data columns, each kept row with its page and
-    position (of equal rows, the first ones fetched)."""
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-
-    from prodi.sources import watermark
-
-    data = [F.col(f"`{c}`") for c in names]
-    kept = watermark.not_landed_yet(run, df.select(*data), mark, lookback)
-    fetched = df.withColumn(_N, F.row_number().over(
-        Window.partitionBy(*data).orderBy(SOURCE_FILE, RECORD_NUMBER))).alias("f")
-    new = kept.withColumn(_N, F.row_number().over(
-        Window.partitionBy(*data).orderBy(*data))).alias("k")
-    same = [F.col(f"f.`{c}`").eqNullSafe(F.col(f"k.`{c}`")) for c in [*names, _N]]
-    return fetched.join(new, same, "left_semi").drop(_N)
 
 
 def _hold(run: StageRun, df: DataFrame, column: str, kind: str, before: Mark | None) -> None:

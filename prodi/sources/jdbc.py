@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
-from prodi.model.errors import ConfigError
+from prodi.model.errors import ConfigError, SourceError
 from prodi.plugins.item import Item
 from prodi.plugins.run import StageRun
 from prodi.runtime.jars import JDBC_DRIVERS, JdbcDriver
@@ -30,7 +30,7 @@ _ORACLE_USER = re.compile(r"(?<=:thin:)[^@]*@")  # jdbc:oracle:thin:user/pass@ho
 _QUERY_ALIAS = "prodi_query"
 
 
-class JdbcReadError(Exception):
+class JdbcReadError(SourceError):
     """The database could not be read: unreachable, refused the login, no such table, no driver."""
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
 
 STATE_KEY = "watermark"
+_HELD, _SEEN = "__landed_", "__read_"  # working columns of `not_landed_yet`
 _INTERVAL = re.compile(r"^\s*\d+\s+(microsecond|millisecond|second|minute|hour|day|week|month|year)s?"
                        r"(\s+\d+\s+(microsecond|millisecond|second|minute|hour|day|week|month|year)s?)*\s*$",
                        re.IGNORECASE)
@@ -70,35 +71,53 @@ def last_mark(run: StageRun, column: str) -> Mark | None:
     return Mark(column, str(state["value"]), str(state["type"]))
 
 
-def in_window(column: Column, mark: Mark, lookback: str | None) -> Column:
-    """The rows to read again: `column >= mark - lookback`, or a null mark column (such rows
-    can't be placed, so they are read every time and taken once). On a column of the mark's
-    type the comparison is simple enough for a source to push down (JDBC: a WHERE clause)."""
+def window_start(mark: Mark, lookback: str | None) -> Column:
+    """`mark - lookback`, typed: where the rows to read again start."""
     from pyspark.sql import functions as F
 
     bound = F.lit(mark.value).cast(mark.type)
     if lookback is not None and _INTERVAL.match(lookback):
-        bound = bound - F.expr(f"INTERVAL {lookback}")
-    elif lookback is not None:
-        bound = (bound - F.lit(float(lookback))).cast(mark.type)
-    return (column >= bound) | column.isNull()
+        return bound - F.expr(f"INTERVAL {lookback}")
+    if lookback is not None:
+        return (bound - F.lit(float(lookback))).cast(mark.type)
+    return bound
 
 
-def not_landed_yet(run: StageRun, rows: DataFrame, mark: Mark | None, lookback: str | None
-                   ) -> DataFrame:
-    """`rows` (as text, data columns only) without the ones raw holds unchanged from the window
-    at or past `mark - lookback`: each row of the window is taken once, however often it is read."""
+def in_window(column: Column, mark: Mark, lookback: str | None) -> Column:
+    """The rows to read again: `column >= mark - lookback`, or a null mark column (such rows
+    can't be placed, so they are read every time and taken once). On a column of the mark's
+    type the comparison is simple enough for a source to push down (JDBC: a WHERE clause)."""
+    return (column >= window_start(mark, lookback)) | column.isNull()
+
+
+def not_landed_yet(run: StageRun, rows: DataFrame, mark: Mark | None, lookback: str | None,
+                   compare: list[str] | None = None) -> DataFrame:
+    """`rows` (as text) without the ones raw already holds unchanged from the window at or past
+    `mark - lookback`: of n equal rows read, with m such rows landed, the last n - m are taken
+    (a multiset difference). Rows are equal in the `compare` columns (default: all); the other
+    columns (a page, a record number) are carried along, and the first in their order are the
+    ones taken as already landed."""
+    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     from prodi.io import delta_tables
 
     if mark is None or not delta_tables.exists(run.spark, run.target):
         return rows
+    compare = compare or rows.columns
+    carried = [c for c in rows.columns if c not in compare] or compare
     landed = delta_tables.read(run.spark, run.target)
-    columns = [F.col(f"`{c}`") if c in landed.columns else F.lit(None).cast("string").alias(c)
-               for c in rows.columns]
     window = landed.filter(in_window(F.col(f"`{mark.column}`").cast(mark.type), mark, lookback))
-    return rows.exceptAll(window.select(*columns))
+    held = window.select(*[(F.col(f"`{c}`") if c in landed.columns
+                            else F.lit(None).cast("string")).alias(f"{_HELD}{c}") for c in compare]) \
+        .groupBy(*[f"{_HELD}{c}" for c in compare]).agg(F.count(F.lit(1)).alias(_HELD))
+    data = [F.col(f"`{c}`") for c in compare]
+    numbered = rows.withColumn(_SEEN, F.row_number().over(
+        Window.partitionBy(*data).orderBy(*[F.col(f"`{c}`") for c in carried])))
+    same = [F.col(f"`{c}`").eqNullSafe(F.col(f"`{_HELD}{c}`")) for c in compare]
+    return numbered.join(held, same, "left") \
+        .filter(F.col(_SEEN) > F.coalesce(F.col(_HELD), F.lit(0))) \
+        .select(*[F.col(f"`{c}`") for c in rows.columns])
 
 
 def advance(run: StageRun, rows: DataFrame, column: str, kind: str, before: Mark | None
