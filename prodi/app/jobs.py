@@ -25,6 +25,7 @@ from prodi.app.failure import describe_failure
 from prodi.app.run import RunOutcome, execute
 from prodi.config.compose import CONFIG_NAME, composer, composition_error
 from prodi.config.load import LoadedConfig, load
+from prodi.engine.session import packages
 from prodi.model.errors import ConfigError, ConfigErrors
 from prodi.observability.logging import configure_logging
 from prodi.runtime.platform import default_hydra_dir, log_stream, on_databricks
@@ -89,9 +90,10 @@ def run_jobs(batch: JobBatch, before: BeforeJob | None = None, after: AfterJob |
         sweep_dir = Path(str(batch.master.hydra.sweep.dir))
         sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(batch.master, sweep_dir / "multirun.yaml")
+    jars = packages(plan for job in batch.jobs for plan in job.loaded.plans)
     for job in batch.jobs:
         def task(_: DictConfig, job: Job = job) -> None:
-            run_one(job, batch.multirun, before, after)
+            run_one(job, batch.multirun, before, after, jars)
 
         run_job(task_function=task, config=job.cfg, hydra_context=batch.context,
                 job_dir_key="hydra.sweep.dir" if batch.multirun else "hydra.run.dir",
@@ -99,8 +101,10 @@ def run_jobs(batch: JobBatch, before: BeforeJob | None = None, after: AfterJob |
                 configure_logging=False)
 
 
-def run_one(job: Job, multirun: bool, before: BeforeJob | None, after: AfterJob | None) -> None:
-    """One job inside its Hydra job context: logging with the run's secrets masked, then the run."""
+def run_one(job: Job, multirun: bool, before: BeforeJob | None, after: AfterJob | None,
+            jars: tuple[str, ...] | None = None) -> None:
+    """One job inside its Hydra job context: logging with the run's secrets masked, then the run
+    (on a session with `jars`, when this job starts it)."""
     vault = SecretVault()
     configure_logging(fmt=job.loaded.app.log.format, redact=vault.redact, stream=log_stream())
     if before is not None and before(job):
@@ -108,7 +112,7 @@ def run_one(job: Job, multirun: bool, before: BeforeJob | None, after: AfterJob 
             after(job, None, None)
         return
     try:
-        outcome = execute(job.loaded, vault=vault)
+        outcome = execute(job.loaded, vault=vault, jars=jars)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a message + exit code
         failure = describe_failure(exc)
         message = vault.redact(failure.message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from loguru import logger
@@ -29,8 +29,10 @@ class RunOutcome:
 
 
 def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
-            vault: SecretVault | None = None) -> RunOutcome:
-    """Run the selected layer (or print its plan), logging a summary per dataset."""
+            vault: SecretVault | None = None, jars: Iterable[str] | None = None) -> RunOutcome:
+    """Run the selected layer (or print its plan), logging a summary per dataset. `jars`: the
+    Maven packages a session started here must have (default: what this run's sources need; a
+    batch passes what all its jobs need, since its first job starts the session they share)."""
     environ = os.environ if environ is None else environ
     app = loaded.app
     vault = vault if vault is not None else SecretVault()
@@ -55,7 +57,8 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
     session, error = None, None
     try:
         with logger.contextualize(run_id=run_id, layer=app.layer.name):
-            session = open_session(app, run_id, vault, environ, packages=packages(loaded.plans))
+            needed = packages(loaded.plans) if jars is None else jars
+            session = open_session(app, run_id, vault, environ, packages=needed)
             for result in run_items(session, loaded.plans):
                 outcome.results.append(result)
                 _log_result(log, result)
