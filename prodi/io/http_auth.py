@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import urllib3
 
-from prodi.io.http_pages import by_kind
+from prodi.io.http_paging import by_kind
 from prodi.model.errors import ConfigError
 from prodi.model.tree import join
 

@@ -1,28 +1,26 @@
-"""Pages of a REST JSON API: requests with timeouts and retries, pagination, credentials.
+"""Pages of a REST JSON API: requests with timeouts and retries, page after page.
 
 Retries are urllib3's own (`Retry`): connection errors, read timeouts, 5xx and 429 are tried
 again with exponential backoff, a 429/503 waits what its `Retry-After` says, and no wait is
 longer than `max_wait_seconds`. What a page holds is not judged here beyond what pagination
 needs: each response is handed to `land` before anything reads its records.
 
-No Spark here; the pagination, auth and retry shapes are also the `http` source's options.
+No Spark here; the retry shape is also the `http` source's option (pagination's is in
+`prodi.io.http_paging`, credentials' in `prodi.io.http_auth`).
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import urlsplit
 
 import urllib3
 from urllib3.util import Retry
 
-from prodi.model.errors import ConfigError, describe
-from prodi.model.tree import join
-from prodi.model.typed import build
+from prodi.io.http_paging import UNKNOWN, PaginationError, Paging, Seen, at_path
 from prodi.secrets.vault import SecretVault
 
 RETRIED_STATUS = frozenset({429, 500, 502, 503, 504})
@@ -39,193 +37,6 @@ class HttpError(Exception):
         self.url, self.status, self.detail = url, status, detail
         what = f"HTTP {status}" if status is not None else "no response"
         super().__init__(f"GET {url} failed: {what} ({detail})")
-
-
-class PaginationError(Exception):
-    """Pagination that would never end, or leave the API's host."""
-
-
-# -- pagination ---------------------------------------------------------------------------------
-
-
-def with_params(url: str, params: dict[str, str]) -> str:
-    """`url` with `params` set in its query (replacing values of the same names)."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
-    return urlunsplit(parts._replace(query=urlencode([*query, *params.items()])))
-
-
-def at_path(body: Any, path: str) -> Any:
-    """The value at a dotted path (`data.items`; empty: the body itself); KeyError if absent."""
-    for key in filter(None, path.split(".")):
-        if not isinstance(body, dict) or key not in body:
-            raise KeyError(path)
-        body = body[key]
-    return body
-
-
-@dataclass(frozen=True)
-class Seen:
-    """What pagination may read of a fetched page: its JSON (None if it isn't JSON), its records
-    (None if there are none at the records path) and its `Link` header."""
-
-    body: Any
-    records: list | None
-    link: str | None
-
-
-# What `next` returns when the page doesn't say where the next one is (a malformed page).
-UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class NextLink:
-    style: Literal["next_link"] = "next_link"
-    next_path: str = "links.next"  # where the body holds the next page's URL (null: the last)
-
-    def first(self, url: str) -> str:
-        return url
-
-    def next(self, url: str, page: Seen) -> str | None:
-        if page.body is None:
-            return UNKNOWN
-        try:
-            link = at_path(page.body, self.next_path)
-        except KeyError:
-            return None
-        return urljoin(url, link) if isinstance(link, str) and link else None
-
-
-@dataclass(frozen=True)
-class LinkHeader:
-    """RFC 8288 (5988) `Link: <url>; rel="next"`."""
-
-    style: Literal["link_header"] = "link_header"
-
-    def first(self, url: str) -> str:
-        return url
-
-    def next(self, url: str, page: Seen) -> str | None:
-        link = next_link(page.link or "")
-        return urljoin(url, link) if link else None
-
-
-_LINK = re.compile(r'<([^>]*)>\s*((?:;\s*[^;,]+)*)')
-
-
-def next_link(header: str) -> str | None:
-    """The `rel="next"` target of a `Link` header, or None."""
-    for target, attributes in _LINK.findall(header):
-        for attribute in attributes.split(";"):
-            name, _, value = attribute.strip().partition("=")
-            if name.strip().lower() == "rel" and "next" in value.strip().strip('"').split():
-                return target
-    return None
-
-
-@dataclass(frozen=True)
-class PageNumber:
-    """`page=1&page_size=100`, `page=2...`: ends at an empty or short page."""
-
-    style: Literal["page"] = "page"
-    page_param: str = "page"
-    size_param: str = "page_size"
-    size: int = 100
-    start: int = 1
-
-    def first(self, url: str) -> str:
-        return with_params(url, {self.page_param: str(self.start), self.size_param: str(self.size)})
-
-    def next(self, url: str, page: Seen) -> str | None:
-        if page.records is not None and len(page.records) < self.size:
-            return None
-        number = int(dict(parse_qsl(urlsplit(url).query))[self.page_param])
-        return with_params(url, {self.page_param: str(number + 1)})
-
-
-@dataclass(frozen=True)
-class Offset:
-    """`offset=0&limit=100`, `offset=100...`: ends at an empty or short page."""
-
-    style: Literal["offset"] = "offset"
-    offset_param: str = "offset"
-    limit_param: str = "limit"
-    limit: int = 100
-
-    def first(self, url: str) -> str:
-        return with_params(url, {self.offset_param: "0", self.limit_param: str(self.limit)})
-
-    def next(self, url: str, page: Seen) -> str | None:
-        if page.records is not None and len(page.records) < self.limit:
-            return None
-        offset = int(dict(parse_qsl(urlsplit(url).query))[self.offset_param])
-        return with_params(url, {self.offset_param: str(offset + self.limit)})
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """The body names the next page's cursor (absent, null or empty: the last page)."""
-
-    style: Literal["cursor"] = "cursor"
-    cursor_param: str = "cursor"
-    cursor_path: str = "next_cursor"
-
-    def first(self, url: str) -> str:
-        return url
-
-    def next(self, url: str, page: Seen) -> str | None:
-        if page.body is None:
-            return UNKNOWN
-        try:
-            cursor = at_path(page.body, self.cursor_path)
-        except KeyError:
-            return None
-        if cursor is None or cursor == "":
-            return None
-        return with_params(url, {self.cursor_param: cursor if isinstance(cursor, str)
-                                 else json.dumps(cursor)})
-
-
-@dataclass(frozen=True)
-class Single:
-    """No pagination: one request."""
-
-    style: Literal["none"] = "none"
-
-    def first(self, url: str) -> str:
-        return url
-
-    def next(self, url: str, page: Seen) -> str | None:
-        return None
-
-
-Paging = NextLink | LinkHeader | PageNumber | Offset | Cursor | Single
-STYLES: dict[str, type] = {"next_link": NextLink, "link_header": LinkHeader, "page": PageNumber,
-                           "offset": Offset, "cursor": Cursor, "none": Single}
-
-
-def by_kind(kinds: dict[str, type], key: str, data: Any, path: str, errors: list[ConfigError]
-             ) -> Any:
-    if not isinstance(data, dict):
-        errors.append(ConfigError(path, f"a mapping with {key}: {' | '.join(kinds)}",
-                                  describe(data)))
-        return None
-    kind = data.get(key)
-    if kind not in kinds:
-        errors.append(ConfigError(join(path, key), f"one of {', '.join(kinds)}", describe(kind)))
-        return None
-    return build(kinds[kind], data, path, errors)
-
-
-class Pagination:
-    """`pagination:` as written: one of the styles, by its `style`."""
-
-    @classmethod
-    def from_config(cls, data: Any, path: str, errors: list[ConfigError]) -> Paging | None:
-        return by_kind(STYLES, "style", data, path, errors)
-
-
-# -- requests -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

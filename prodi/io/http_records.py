@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from prodi.io.http_pages import at_path
+from prodi.io.http_paging import at_path
 
 
 class Number(str):

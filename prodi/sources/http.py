@@ -18,15 +18,8 @@ from typing import TYPE_CHECKING, Any
 from loguru import logger
 
 from prodi.io.http_auth import Auth, Credentials, as_written
-from prodi.io.http_pages import (
-    HttpError,
-    Pagination,
-    PaginationError,
-    Paging,
-    Retries,
-    Single,
-    with_params,
-)
+from prodi.io.http_pages import HttpError, Retries
+from prodi.io.http_paging import Pagination, PaginationError, Paging, Single, with_params
 from prodi.model.errors import ConfigError, SourceError, describe
 from prodi.model.layout import absolute_storage
 from prodi.model.tree import join, map_strings

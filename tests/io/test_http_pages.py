@@ -9,19 +9,14 @@ import time
 import pytest
 
 from prodi.io.http_auth import ApiKeyAuth, BasicAuth, BearerAuth
-from prodi.io.http_pages import (
-    Client,
+from prodi.io.http_pages import Client, HttpError, Response, Retries, fetch, masker
+from prodi.io.http_paging import (
     Cursor,
-    HttpError,
     LinkHeader,
     NextLink,
     Offset,
     PageNumber,
     PaginationError,
-    Response,
-    Retries,
-    fetch,
-    masker,
     next_link,
     with_params,
 )

@@ -9,7 +9,7 @@ import pytest
 
 from prodi.cli.main import main
 from prodi.io.http_auth import ApiKeyAuth
-from prodi.io.http_pages import Cursor
+from prodi.io.http_paging import Cursor
 from prodi.model.errors import ConfigError
 from prodi.sources.http import Http
 
