@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 LAKEHOUSE ?= $(CURDIR)/lakehouse
 DEMO_ARGS ?=
 
-.PHONY: demo test install install-dev prereqs lint wheel bench clean jars postgres
+.PHONY: demo test install install-dev prereqs lint wheel bench clean jars postgres graphviz chromium
 
 prereqs:
 	@$(PYTHON) scripts/check_prereqs.py
@@ -27,7 +27,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # The whole chain in one Spark session (one JVM), then the gold tables from that session.
-demo: install
+demo: install graphviz
 	$(BIN)/python scripts/generate_demo_data.py "$(LAKEHOUSE)/landing"
 	PRODI_LAKEHOUSE="$(LAKEHOUSE)" $(BIN)/prodi run-layer layer=raw,bronze,silver,gold run.show=true $(DEMO_ARGS)
 
@@ -35,15 +35,36 @@ lint: install-dev
 	$(BIN)/ruff check prodi tests scripts
 	$(BIN)/lint-imports
 
+# System packages come from Debian when this runs as root; apt's package lists are updated at
+# most once per make run (the first target that installs something does it).
+APT_UPDATED := $(shell mktemp -u /tmp/prodi-apt-updated.XXXXXX)
+APT_UPDATE = { [ -e $(APT_UPDATED) ] || { apt-get update -qq && touch $(APT_UPDATED); }; }
+
+# $(call debian_package,COMMAND,PACKAGE,WHAT HAPPENS WITHOUT IT): PACKAGE unless COMMAND is there.
+define debian_package
+	@if command -v $(1) >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  $(APT_UPDATE) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(2) >/dev/null; \
+	else echo "No $(1) here and not root to install Debian's $(2): $(3)"; fi
+endef
+
 # The JDBC tests start a throwaway PostgreSQL server. A clean CI machine gets Debian's when this
 # runs as root; elsewhere without one those tests are skipped, saying why.
 postgres:
 	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	  $(APT_UPDATE) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
 	else echo "No PostgreSQL server here and not root: the JDBC tests against PostgreSQL will be skipped"; fi
 
-test: install-dev lint postgres
+# `prodi report` lays out its lineage graph with Graphviz's dot.
+graphviz:
+	$(call debian_package,dot,graphviz,prodi report lists the lineage's edges instead of drawing them (install graphviz))
+
+# The report's render test opens it in headless Chromium.
+chromium:
+	$(call debian_package,/usr/bin/chromium,chromium,the test that renders the report in headless Chromium is skipped)
+
+test: install-dev lint postgres graphviz chromium
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/smoke_prod.sh
 	$(BIN)/python -m pytest
 
