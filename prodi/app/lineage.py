@@ -56,8 +56,7 @@ def lineage(app: AppConfig, catalog: LayerCatalog) -> Graph:
             if upstream is not None and pipeline.datasets[name].section(upstream) is not None:
                 graph.link(f"{upstream}.{name}", node)
             elif upstream is None:
-                kind, options = _source(layer, section.source)
-                where = next((str(options[k]) for k in _WHERE if options.get(k)), "")
+                kind, where = source_origin(layer, section.source)
                 label = f"{kind}: {where}" if where else kind
                 graph.link(graph.add(Node(f"source.{layer.name}.{name}", label, "source")), node)
     return graph
@@ -71,6 +70,13 @@ def _mart(graph: Graph, layer: LayerSpec, name: str, mart: MartSpec, own: set[st
             graph.link(f"{layer.name}.{table}", node)
         elif layer.upstream is not None:
             graph.link(f"{layer.upstream}.{table}", node)
+
+
+def source_origin(layer: LayerSpec, declared: Any) -> tuple[str, str]:
+    """A first layer's item reads from: its source type, and the option that best names where
+    (a path, URL, table, query or topic; "" when it has none). Secret references unresolved."""
+    kind, options = _source(layer, declared)
+    return kind, next((str(options[k]) for k in _WHERE if options.get(k)), "")
 
 
 def _source(layer: LayerSpec, declared: Any) -> tuple[str, dict[str, Any]]:

@@ -59,9 +59,20 @@ _parent: ContextVar[ParentRun | None] = ContextVar("prodi_parent_run", default=N
 
 
 def begin(args: list[str]) -> None:
-    """A new command: its command line, and no ledger failures yet."""
+    """A new command: its command line, no ledger failures yet, and the observers of its item
+    runs (OpenLineage events, when the environment configures them)."""
+    from prodi.app.openlineage_events import observers
+    from prodi.engine.hooks import observe_items
+
     _command[:] = args
     _failures.clear()
+    observe_items(observers(parent_id=parent_id))
+
+
+def parent_id() -> str | None:
+    """The id of the chain, sweep or backfill running now, if any."""
+    parent = _parent.get()
+    return parent.run_id if parent is not None else None
 
 
 def exit_code() -> int:

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from loguru import logger
 
+from prodi.engine import hooks
 from prodi.engine.results import DatasetResult, check_conservation
 from prodi.engine.session import RunSession
 from prodi.plugins.run import StageRun
@@ -30,8 +31,19 @@ def run_item(session: RunSession, plan: ItemPlan) -> DatasetResult:
 
 
 def _run_item(session: RunSession, plan: ItemPlan) -> DatasetResult:
-    started, started_at = time.monotonic(), datetime.now(timezone.utc)
     run = StageRun(plan.item, session.spark, session.run_id, session.secrets)
+    hooks.item_started(session, run)
+    try:
+        result = _run_stages(run, plan)
+    except BaseException as exc:
+        hooks.item_finished(session, run, None, exc)
+        raise
+    hooks.item_finished(session, run, result, None)
+    return result
+
+
+def _run_stages(run: StageRun, plan: ItemPlan) -> DatasetResult:
+    started, started_at = time.monotonic(), datetime.now(timezone.utc)
     try:
         for stage in plan.stages:
             stage.run(run)

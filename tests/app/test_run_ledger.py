@@ -4,6 +4,7 @@ parent, a ledger that can't be written, and two writers at once."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from delta.tables import DeltaTable
 
+from prodi.app.openlineage_events import run_uuid
 from prodi.app.recording import LEDGER_EXIT
 from prodi.cli.main import main
 from prodi.io import run_ledger
@@ -39,7 +41,8 @@ def _strings(value) -> list[str]:  # noqa: ANN001 - any ledger value
 @pytest.fixture(scope="module")
 def ledger_runs(spark_session, tmp_path_factory) -> tuple[Path, list[dict], list[dict], int]:
     """In one lakehouse: a chain raw,bronze for one date (ok), then a raw run that fails with
-    the canary in Spark's error, then a raw run whose ledger write fails."""
+    the canary in Spark's error, then a raw run whose ledger write fails. OpenLineage events go
+    to a file."""
     root = tmp_path_factory.mktemp("ledger")
     mp = pytest.MonkeyPatch()
     mp.chdir(root)
@@ -47,6 +50,11 @@ def ledger_runs(spark_session, tmp_path_factory) -> tuple[Path, list[dict], list
     mp.setenv("PRODI_HYDRA_DIR", str(root / "hydra"))
     mp.setenv("PRODI_SECRET__BARS__CANARY", CANARY)
     mp.delenv("PRODI_FORCE_DRY_RUN", raising=False)
+    for key in [k for k in os.environ if k.startswith("OPENLINEAGE")]:
+        mp.delenv(key)
+    mp.setenv("OPENLINEAGE__TRANSPORT__TYPE", "file")  # every run's events, one JSON a line
+    mp.setenv("OPENLINEAGE__TRANSPORT__LOG_FILE_PATH", str(root / "openlineage.jsonl"))
+    mp.setenv("OPENLINEAGE__TRANSPORT__APPEND", "true")
     generate_demo_data(root / "lakehouse" / "landing", "--days", "2")
     main(["run-layer", "layer=raw,bronze", "run.date=2026-01-01", _option("prodi_probe")])
     with pytest.raises(SystemExit) as failed:
@@ -166,3 +174,43 @@ def test_runs_and_report_read_the_ledger_back(ledger_runs, spark_session, capfd)
     assert fresh[("raw", "orders")] == fresh[("bronze", "customers")] == "2026-01-01"
     assert fresh[("silver", "orders")] == "–"
     assert "<svg" in text and "raw.orders&#45;&gt;bronze.orders" in text
+
+
+def test_openlineage_has_a_start_and_an_end_per_item_run_with_its_datasets(ledger_runs):
+    lakehouse, runs, items, _ = ledger_runs
+    text = (lakehouse.parent / "openlineage.jsonl").read_text()
+    assert not [form for form in FORMS if form in text]
+    events: dict[str, list[dict]] = {}
+    for line in text.splitlines():
+        event = json.loads(line)
+        events.setdefault(event["run"]["runId"], []).append(event)
+    assert all([e["eventType"] for e in mine] in (["START", "COMPLETE"], ["START", "FAIL"])
+               for mine in events.values())
+    by_item = {(i["run_id"], i["layer"], i["dataset"]): i for i in items}
+    recorded = {run_uuid(*key): item for key, item in by_item.items()}
+    assert set(recorded) <= set(events)  # and the run whose ledger failed sent its own
+    for uuid, item in recorded.items():
+        start, end = events[uuid]
+        assert end["eventType"] == ("FAIL" if item["status"] == "failed" else "COMPLETE")
+        assert end["job"] == {**end["job"], "namespace": "prodi",
+                              "name": f"{item['layer']}.{item['dataset']}"}
+        assert end["run"]["facets"]["prodi"]["runId"] == item["run_id"]
+        assert [(o["namespace"], o["name"]) for o in start["outputs"] + end["outputs"]] == \
+            [("file", item["target"])] * 2
+        if item["status"] == "ok":
+            stats = end["outputs"][0]["outputFacets"]
+            assert stats["outputStatistics"]["rowCount"] == item["rows_written"]
+            if item["version_written"] is not None:
+                assert stats["version"]["datasetVersion"] == str(item["version_written"])
+    (chain,) = [r for r in runs if r["kind"] == "chain"]
+    bronze = next(r["run_id"] for r in runs if r["layer"] == "bronze")
+    end = events[run_uuid(bronze, "bronze", "orders")][1]
+    assert end["run"]["facets"]["prodi"]["parentRunId"] == chain["run_id"]
+    (read,) = end["inputs"]
+    assert (read["namespace"], read["name"]) == ("file", str(lakehouse / "raw" / "orders"))
+    raw = next(r["run_id"] for r in runs if r["parent_id"] == chain["run_id"] and
+               r["layer"] == "raw")
+    (source,) = events[run_uuid(raw, "raw", "orders")][1]["inputs"]
+    assert source["name"] == str(lakehouse / "landing" / "orders")
+    (failed,) = [e for mine in events.values() for e in mine if e["eventType"] == "FAIL"]
+    assert "***" in failed["run"]["facets"]["errorMessage"]["message"]
