@@ -15,11 +15,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from loguru import logger
-
 from prodi.app.failure import RUN_EXIT
 from prodi.app.job_stats import STATS_HEADER, JobStats, data_failure_note
 from prodi.app.jobs import Job, JobBatch, run_jobs
+from prodi.app.progress import JobProgress
 from prodi.app.recording import parent_run
 from prodi.app.run import RunOutcome
 from prodi.model.errors import ConfigError
@@ -92,13 +91,6 @@ class Backfill:
                 return f"{up} failed" + (f" for {', '.join(dated)}" if dated else "")
         return None
 
-    def progress(self, layer: str, date: str) -> str:
-        done = sum(r.stats.status != "pending" for r in self.records.values())
-        total = len(self.records)
-        what = "chain" if self.chain else "backfill"
-        return (f"{what} [{done + 1}/{total}] {layer} {date or 'all dates'}: {done} done, "
-                f"{total - done - 1} left after this")
-
     def record(self, layer: str, date: str, outcome: RunOutcome | None,
                error: str | None, skipped: str | None, started: float) -> None:
         self.records[(layer, date)].stats = JobStats.of(outcome, error, skipped, started)
@@ -133,8 +125,9 @@ class Backfill:
 def run_backfill(backfill: Backfill, batch: JobBatch) -> int:
     """Run the backfill's validated jobs; print the summary and, on failures, the resume
     command. The exit code."""
-    hooks = _Hooks(backfill)
-    with parent_run("chain" if backfill.chain else "backfill") as parent:
+    what = "chain" if backfill.chain else "backfill"
+    with parent_run(what) as parent, JobProgress(what, len(backfill.records)) as progress:
+        hooks = _Hooks(backfill, progress)
         run_jobs(batch, before=hooks.before, after=hooks.after)
         failed = backfill.failed()
         if failed:
@@ -146,7 +139,6 @@ def run_backfill(backfill: Backfill, batch: JobBatch) -> int:
         sys.stdout.write(f"{len(failed)} job(s) failed or held back. Re-run only those with:\n"
                          f"  {resume}\n")
         return RUN_EXIT
-    what = "chain" if backfill.chain else "backfill"
     sys.stdout.write(f"{what} done: {len(backfill.records)} job(s) ok\n")
     return 0
 
@@ -200,8 +192,8 @@ def _date(date: str) -> list[str]:
 class _Hooks:
     """Bridges jobs to the backfill's records: progress, skips, results."""
 
-    def __init__(self, backfill: Backfill) -> None:
-        self.backfill = backfill
+    def __init__(self, backfill: Backfill, progress: JobProgress) -> None:
+        self.backfill, self.progress = backfill, progress
         self.started = 0.0
         self.skipped: str | None = None
 
@@ -214,10 +206,10 @@ class _Hooks:
         layer, date = self._job(job)
         self.started = time.monotonic()
         self.skipped = self.backfill.skip_reason(layer, date)
-        logger.info("{}{}", self.backfill.progress(layer, date),
-                    f" (skipped: {self.skipped})" if self.skipped else "")
+        self.progress.start(layer, date, self.skipped)
         return self.skipped
 
     def after(self, job: Job, outcome: RunOutcome | None, error: str | None) -> None:
         layer, date = self._job(job)
         self.backfill.record(layer, date, outcome, error, self.skipped, self.started)
+        self.progress.finish()

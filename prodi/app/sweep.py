@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from prodi.app.failure import RUN_EXIT
 from prodi.app.job_stats import STATS_HEADER, JobStats, data_failure_note
 from prodi.app.jobs import Job, JobBatch, run_jobs
+from prodi.app.progress import JobProgress
 from prodi.app.recording import parent_run
 from prodi.app.run import RunOutcome
 from prodi.observability.tables import render_table
@@ -24,13 +25,19 @@ class SweepJob:
 @dataclass
 class SweepReport:
     jobs: list[SweepJob] = field(default_factory=list)
+    progress: JobProgress | None = None
     _started: float = 0.0
 
     def before(self, job: Job) -> None:
         self._started = time.monotonic()
+        if self.progress is not None:
+            app = job.loaded.app
+            self.progress.start(app.layer.name, app.run.date or "")
 
     def after(self, job: Job, outcome: RunOutcome | None, error: str | None) -> None:
         self.jobs.append(SweepJob(job.overrides, JobStats.of(outcome, error, None, self._started)))
+        if self.progress is not None:
+            self.progress.finish()
 
     def summary(self) -> str:
         rows = [[" ".join(j.overrides), *j.stats.cells()] for j in self.jobs]
@@ -59,7 +66,8 @@ def _command(args: list[str]) -> str:
 def run_sweep(batch: JobBatch) -> int:
     """Run a multirun's validated jobs; print a summary and resume commands; the exit code."""
     report = SweepReport()
-    with parent_run("sweep") as parent:
+    with parent_run("sweep") as parent, JobProgress("sweep", len(batch.jobs)) as progress:
+        report.progress = progress
         run_jobs(batch, before=report.before, after=report.after)
         failed = [j for j in report.jobs if j.stats.status == "failed"]
         if failed:
