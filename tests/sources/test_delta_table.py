@@ -45,23 +45,27 @@ def test_changes_feed_a_merge_with_deletes(spark_session, isolated_run: Path) ->
     (conf / "pipeline").mkdir(parents=True)
     (conf / "pipeline" / "feed.yaml").write_text(PIPELINE.replace("SOURCE", str(source)))
     table = f"delta.`{source}`"
-    spark.sql(f"CREATE TABLE {table} (id STRING, name STRING, qty INT) USING delta "
-              "TBLPROPERTIES (delta.enableChangeDataFeed = true)")
-    spark.sql(f"INSERT INTO {table} VALUES ('a', 'apple', 1), ('b', 'bean', 2), ('c', 'corn', 3)")
+    spark.createDataFrame([("a", "apple", 1), ("b", "bean", 2), ("c", "corn", 3)],
+                          "id string, name string, qty int").write.format("delta") \
+        .option("delta.enableChangeDataFeed", "true").save(str(source))  # version 0
     lh = isolated_run / "lakehouse"
     silver = lambda: sorted(tuple(r) for r in spark.read.format("delta").load(  # noqa: E731
         str(lh / "silver" / "items")).select("id", "name", "qty").collect())
 
-    _chain(conf)  # the first run: the snapshot at version 1, as inserts
+    _chain(conf)  # the first run: the snapshot at version 0, as inserts
     assert silver() == [("a", "apple", 1), ("b", "bean", 2), ("c", "corn", 3)]
     raw_versions = _versions(spark, lh / "raw" / "items")
 
-    spark.sql(f"UPDATE {table} SET qty = 20, name = 'broad bean' WHERE id = 'b'")  # v2
-    spark.sql(f"DELETE FROM {table} WHERE id = 'c'")  # v3
-    spark.sql(f"INSERT INTO {table} VALUES ('d', 'date', 4)")  # v4
-    spark.sql(f"UPDATE {table} SET qty = 40 WHERE id = 'd'")  # v5: a key's second change
+    # version 1 updates b, deletes c and inserts d; version 2 updates d again
+    spark.sql(f"""MERGE INTO {table} t USING (SELECT * FROM VALUES ('b', 'broad bean', 20, 'U'),
+                  ('c', NULL, NULL, 'D'), ('d', 'date', 4, 'I') v(id, name, qty, op)) s
+                  ON t.id = s.id
+                  WHEN MATCHED AND s.op = 'D' THEN DELETE
+                  WHEN MATCHED THEN UPDATE SET name = s.name, qty = s.qty
+                  WHEN NOT MATCHED THEN INSERT (id, name, qty) VALUES (s.id, s.name, s.qty)""")
+    spark.sql(f"UPDATE {table} SET qty = 40 WHERE id = 'd'")
 
-    # a run that fails before raw commits doesn't move the mark: the next run reads v2-5 again
+    # a run that fails before raw commits doesn't move the mark: the next run reads v1-2 again
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(delta_tables, "append", _fail)
         with pytest.raises(SystemExit):
@@ -72,11 +76,11 @@ def test_changes_feed_a_merge_with_deletes(spark_session, isolated_run: Path) ->
     assert silver() == [("a", "apple", 1), ("b", "broad bean", 20), ("d", "date", 40)]
     raw = spark.read.format("delta").load(str(lh / "raw" / "items")).collect()
     landed = sorted((r["id"], r["qty"], r["_change_type"], r["_commit_version"]) for r in raw)
-    assert landed == [("a", "1", "insert", "1"), ("b", "2", "insert", "1"),
-                      ("b", "20", "update_postimage", "2"), ("c", "3", "delete", "3"),
-                      ("c", "3", "insert", "1"), ("d", "4", "insert", "4"),
-                      ("d", "40", "update_postimage", "5")]  # no pre-images, nothing twice
-    assert {r["_source_file"] for r in raw} == {f"{source}@v1", f"{source}@v2-5"}
+    assert landed == [("a", "1", "insert", "0"), ("b", "2", "insert", "0"),
+                      ("b", "20", "update_postimage", "1"), ("c", "3", "delete", "1"),
+                      ("c", "3", "insert", "0"), ("d", "4", "insert", "1"),
+                      ("d", "40", "update_postimage", "2")]  # no pre-images, nothing twice
+    assert {r["_source_file"] for r in raw} == {f"{source}@v0", f"{source}@v1-2"}
 
     # nothing new at the source: raw commits nothing (and so nothing above it has new input)
     raw_versions = _versions(spark, lh / "raw" / "items")
