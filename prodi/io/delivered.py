@@ -61,10 +61,9 @@ def read_header(spark: SparkSession, file: LandedFile, encoding: str, delimiter:
 
 
 def read_delivery(spark: SparkSession, fmt: str, options: dict[str, str], files: list[LandedFile],
-                  declared: Sequence[str], date_pattern: str | None = None) -> Delivery:
-    """The records of `files` by column name, with their file, landed date and record number.
-    Each record's landed date is its file's, as the listing found it (`date_pattern` is no
-    longer used: it is matched once, on the path relative to the landing folder)."""
+                  declared: Sequence[str]) -> Delivery:
+    """The records of `files` by column name, with their file, landed date (its file's, as the
+    listing found it) and record number."""
     if fmt == "csv" and options.get("header", "false").lower() == "true":
         frames, columns = _csv_by_header(spark, options, files, declared)
     else:
