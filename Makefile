@@ -5,6 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 LAKEHOUSE ?= $(CURDIR)/lakehouse
 DEMO_ARGS ?=
+# Test processes, each with its own local Spark: most of a Spark test's time is spent waiting (a
+# JVM starting, Delta's log, a subprocess), so two share two cores well.
+TEST_WORKERS ?= 2
 
 .PHONY: demo test install install-dev prereqs lint wheel bench clean jars postgres graphviz chromium
 
@@ -66,7 +69,7 @@ chromium:
 
 test: install-dev lint postgres graphviz chromium
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/smoke_prod.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 wheel: install-dev
 	$(BIN)/pip install --quiet "poetry>=2,<3"
