@@ -59,12 +59,9 @@ class NextLink:
         return url
 
     def next(self, url: str, page: Seen) -> str | None:
-        if page.body is None:
+        link = _in_body(page, self.next_path)
+        if link is UNKNOWN:
             return UNKNOWN
-        try:
-            link = at_path(page.body, self.next_path)
-        except KeyError:
-            return None
         return urljoin(url, link) if isinstance(link, str) and link else None
 
 
@@ -109,10 +106,7 @@ class PageNumber:
         return with_params(url, {self.page_param: str(self.start), self.size_param: str(self.size)})
 
     def next(self, url: str, page: Seen) -> str | None:
-        if page.records is not None and len(page.records) < self.size:
-            return None
-        number = int(dict(parse_qsl(urlsplit(url).query))[self.page_param])
-        return with_params(url, {self.page_param: str(number + 1)})
+        return _counted(url, page, self.page_param, 1, self.size)
 
 
 @dataclass(frozen=True)
@@ -128,10 +122,7 @@ class Offset:
         return with_params(url, {self.offset_param: "0", self.limit_param: str(self.limit)})
 
     def next(self, url: str, page: Seen) -> str | None:
-        if page.records is not None and len(page.records) < self.limit:
-            return None
-        offset = int(dict(parse_qsl(urlsplit(url).query))[self.offset_param])
-        return with_params(url, {self.offset_param: str(offset + self.limit)})
+        return _counted(url, page, self.offset_param, self.limit, self.limit)
 
 
 @dataclass(frozen=True)
@@ -146,12 +137,9 @@ class Cursor:
         return url
 
     def next(self, url: str, page: Seen) -> str | None:
-        if page.body is None:
+        cursor = _in_body(page, self.cursor_path)
+        if cursor is UNKNOWN:
             return UNKNOWN
-        try:
-            cursor = at_path(page.body, self.cursor_path)
-        except KeyError:
-            return None
         if cursor is None or cursor == "":
             return None
         return with_params(url, {self.cursor_param: cursor if isinstance(cursor, str)
@@ -169,6 +157,24 @@ class Single:
 
     def next(self, url: str, page: Seen) -> str | None:
         return None
+
+
+def _in_body(page: Seen, path: str) -> Any:
+    """The value at `path` in the page's body: None when absent, UNKNOWN when it isn't JSON."""
+    if page.body is None:
+        return UNKNOWN
+    try:
+        return at_path(page.body, path)
+    except KeyError:
+        return None
+
+
+def _counted(url: str, page: Seen, param: str, step: int, size: int) -> str | None:
+    """A counted style's next page: `param` moved on by `step`; none after a short page."""
+    if page.records is not None and len(page.records) < size:
+        return None
+    current = int(dict(parse_qsl(urlsplit(url).query))[param])
+    return with_params(url, {param: str(current + step)})
 
 
 Paging = NextLink | LinkHeader | PageNumber | Offset | Cursor | Single
