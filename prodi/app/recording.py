@@ -27,12 +27,11 @@ if TYPE_CHECKING:
 
     from prodi.app.run import RunOutcome
     from prodi.config.load import LoadedConfig
+    from prodi.engine.hooks import ItemObserver
     from prodi.engine.session import RunSession
     from prodi.secrets.vault import SecretVault
 
 LEDGER_EXIT = 3
-_command: list[str] = []  # the command line of this process's run-layer
-_failures: list[str] = []  # ledger writes that failed in this command
 
 
 @dataclass
@@ -55,6 +54,17 @@ class ParentRun:
         return text
 
 
+@dataclass
+class Command:
+    """One `run-layer` command: its command line, the observers of its item runs, and the ledger
+    writes that failed in it."""
+
+    args: list[str] = field(default_factory=list)
+    observers: tuple[ItemObserver, ...] = ()
+    failures: list[str] = field(default_factory=list)
+
+
+_command: ContextVar[Command | None] = ContextVar("prodi_command", default=None)
 _parent: ContextVar[ParentRun | None] = ContextVar("prodi_parent_run", default=None)
 
 
@@ -62,11 +72,21 @@ def begin(args: list[str]) -> None:
     """A new command: its command line, no ledger failures yet, and the observers of its item
     runs (OpenLineage events, when the environment configures them)."""
     from prodi.app.openlineage_events import observers
-    from prodi.engine.hooks import observe_items
 
-    _command[:] = args
-    _failures.clear()
-    observe_items(observers(parent_id=parent_id))
+    _command.set(Command(list(args), tuple(observers(parent_id=parent_id))))
+
+
+def _current() -> Command:
+    command = _command.get()
+    if command is None:  # a run started without `begin` (a library call, a test)
+        command = Command()
+        _command.set(command)
+    return command
+
+
+def item_observers() -> tuple[ItemObserver, ...]:
+    """The observers of this command's item runs."""
+    return _current().observers
 
 
 def parent_id() -> str | None:
@@ -77,7 +97,7 @@ def parent_id() -> str | None:
 
 def exit_code() -> int:
     """LEDGER_EXIT when a ledger write failed in this command, else 0."""
-    return LEDGER_EXIT if _failures else 0
+    return LEDGER_EXIT if _current().failures else 0
 
 
 def record_layer_run(loaded: LoadedConfig, outcome: RunOutcome, session: RunSession | None,
@@ -100,7 +120,7 @@ def _record_layer_run(loaded: LoadedConfig, outcome: RunOutcome, session: RunSes
     row = run_row(run_id=outcome.run_id, kind="layer", status="failed" if error else "ok",
                   started_at=started_at, ended_at=ended_at, redact=vault.redact,
                   parent_id=parent.run_id if parent else None, app=app, tree=loaded.tree,
-                  command=command_line(_command), overrides=loaded.origins.overrides,
+                  command=command_line(_current().args), overrides=loaded.origins.overrides,
                   error=message, facts=facts)
     failed = None
     if error is not None and session is not None and len(outcome.results) < len(loaded.plans):
@@ -157,7 +177,7 @@ def _record_parent(parent: ParentRun) -> None:
     row = run_row(
         run_id=parent.run_id, kind=parent.kind, status=parent.status, error=parent.error,
         started_at=ended_at - timedelta(seconds=time.monotonic() - parent.started),
-        ended_at=ended_at, redact=parent.redact, command=command_line(_command),
+        ended_at=ended_at, redact=parent.redact, command=command_line(_current().args),
         layer=",".join(layers), cloud=first["cloud"], env=first["env"],
         pipeline=first["pipeline"], run_date=(dates[0] if len(dates) == 1 else
                                               f"{dates[0]}..{dates[-1]}" if dates else None),
@@ -180,7 +200,7 @@ def _write(spark: SparkSession, root: str, runs: list[dict[str, Any]],
 
 
 def _failed(run_id: str, why: str, run_failed: bool) -> None:
-    _failures.append(why)
+    _current().failures.append(why)
     outcome = ("the run failed and exits with its own code" if run_failed else
                f"the run itself succeeded; prodi exits with code {LEDGER_EXIT} to say the "
                "ledger is missing it")

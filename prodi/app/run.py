@@ -50,7 +50,7 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
         sys.stdout.write(render_plan(build_plan(loaded, run_id), app.plan_format) + "\n")
         sys.stdout.flush()
         return outcome
-    from prodi.app.recording import record_layer_run
+    from prodi.app.recording import item_observers, record_layer_run
     from prodi.engine.runner import run_items
     from prodi.engine.session import open_session, packages
 
@@ -58,7 +58,8 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
     try:
         with logger.contextualize(run_id=run_id, layer=app.layer.name):
             needed = packages(loaded.plans) if jars is None else jars
-            session = open_session(app, run_id, vault, environ, packages=needed)
+            session = open_session(app, run_id, vault, environ, packages=needed,
+                                   observers=item_observers())
             for result in run_items(session, loaded.plans):
                 outcome.results.append(result)
                 _log_result(log, result)

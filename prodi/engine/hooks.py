@@ -1,12 +1,12 @@
 """Item observers: told when each item of a run starts and how it ended (OpenLineage events).
 
-The engine knows only this interface; the app installs the observers a command wants. An
-observer that raises is logged as a warning and never changes the run.
+The engine knows only this interface; the app opens the run's session with the observers the
+command wants (`RunSession.observers`). An observer that raises is logged as a warning and never
+changes the run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from loguru import logger
@@ -26,22 +26,14 @@ class ItemObserver(Protocol):
         """After it: its result, or the error it failed with (then `result` is None)."""
 
 
-_observers: list[ItemObserver] = []
-
-
-def observe_items(observers: Iterable[ItemObserver]) -> None:
-    """Replace the observers of this process's item runs (none: `observe_items([])`)."""
-    _observers[:] = list(observers)
-
-
 def item_started(session: RunSession, run: StageRun) -> None:
-    for observer in list(_observers):
+    for observer in session.observers:
         _call(observer, "item_started", session, run)
 
 
 def item_finished(session: RunSession, run: StageRun, result: DatasetResult | None,
                   error: BaseException | None) -> None:
-    for observer in list(_observers):
+    for observer in session.observers:
         _call(observer, "item_finished", session, run, result, error)
 
 

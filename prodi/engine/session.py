@@ -17,12 +17,15 @@ from prodi.stages.plan import ItemPlan
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from prodi.engine.hooks import ItemObserver
+
 
 @dataclass(frozen=True)
 class RunSession:
     spark: SparkSession
     secrets: SecretResolver
     run_id: str
+    observers: tuple[ItemObserver, ...] = ()  # told when each item starts and ends
 
 
 def spark_conf(app: AppConfig) -> dict[str, str]:
@@ -43,7 +46,8 @@ def _source_packages(stage: object) -> tuple[str, ...]:
 
 
 def open_session(app: AppConfig, run_id: str, vault: SecretVault, environ: Mapping[str, str],
-                 app_name: str | None = None, packages: Iterable[str] = ()) -> RunSession:
+                 app_name: str | None = None, packages: Iterable[str] = (),
+                 observers: Iterable[ItemObserver] = ()) -> RunSession:
     """The run's SparkSession and secret resolver; every secret fetched is recorded in `vault`.
     A new session starts with the jars of `packages` (see `packages(plans)`)."""
     from prodi.runtime.session import get_session
@@ -55,7 +59,7 @@ def open_session(app: AppConfig, run_id: str, vault: SecretVault, environ: Mappi
             for key, value in spark_conf(app).items()}
     spark = get_session(app.spark.master, app_name or app.spark.app_name, conf, app.spark.jars_dir,
                         environ, packages)
-    return RunSession(spark, secrets, run_id)
+    return RunSession(spark, secrets, run_id, tuple(observers))
 
 
 def _origin(app: AppConfig, key: str) -> str:

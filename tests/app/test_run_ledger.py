@@ -15,7 +15,6 @@ from delta.tables import DeltaTable
 from prodi.app.openlineage_events import run_uuid
 from prodi.app.recording import LEDGER_EXIT
 from prodi.cli.main import main
-from prodi.engine.hooks import observe_items
 from prodi.io import run_ledger
 from tests.app.test_report import Page
 from tests.app.test_secret_leaks import CANARY, FORMS, _option
@@ -73,7 +72,6 @@ def ledger_runs(spark_session, tmp_path_factory) -> tuple[Path, list[dict], list
             main(["run-layer", "layer=raw", "run.date=2026-01-02"])
     yield root / "lakehouse", runs, items, unrecorded.value.code
     mp.undo()
-    observe_items([])  # main() installed the OpenLineage observer for this environment
 
 
 def test_a_chain_records_its_layer_runs_under_it_with_every_term(spark_session, ledger_runs):

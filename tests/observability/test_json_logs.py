@@ -52,7 +52,7 @@ def test_the_runner_binds_the_dataset_for_every_stage(lines):
 
     item = SimpleNamespace(name="orders", layer=SimpleNamespace(name="bronze"), run_date=None,
                            location=lambda layer, name: f"/lake/{layer}/{name}")
-    session = SimpleNamespace(spark=None, run_id="r9", secrets=SimpleNamespace(
+    session = SimpleNamespace(spark=None, run_id="r9", observers=(), secrets=SimpleNamespace(
         resolve_tree=lambda node, path: node))
     with logger.contextualize(run_id="r9", layer="bronze"):
         result = run_item(session, SimpleNamespace(item=item, stages=(Stage(),)))

@@ -10,7 +10,6 @@ import pytest
 from loguru import logger
 
 from prodi.app.openlineage_events import dataset_name, observers, run_uuid
-from prodi.engine.hooks import observe_items
 from prodi.engine.runner import run_item
 from prodi.secrets.vault import SecretVault
 
@@ -27,14 +26,16 @@ class Stage:
             raise self.error
 
 
-def _run(stage: Stage):  # noqa: ANN202 - a DatasetResult
+def _run(stage: Stage, observing: list) -> object:
+    """A DatasetResult of one item run with one stage, on a session with `observing`."""
     vault = SecretVault()
     vault.add(SECRET)
     layer = SimpleNamespace(name="silver", upstream="bronze", items="datasets")
     item = SimpleNamespace(name="orders", layer=layer, run_date="2026-01-02",
                            location=lambda layer, name: f"/lake/{layer}/{name}")
-    session = SimpleNamespace(spark=None, run_id="r1", secrets=SimpleNamespace(
-        resolve_tree=lambda node, path: node, vault=vault))
+    session = SimpleNamespace(spark=None, run_id="r1", observers=tuple(observing),
+                              secrets=SimpleNamespace(resolve_tree=lambda node, path: node,
+                                                      vault=vault))
     return run_item(session, SimpleNamespace(item=item, stages=(stage,)))
 
 
@@ -48,14 +49,12 @@ def emitting(tmp_path, monkeypatch):
     monkeypatch.setenv("OPENLINEAGE__TRANSPORT__APPEND", "true")
     path = tmp_path / "events.jsonl"
     monkeypatch.setenv("OPENLINEAGE__TRANSPORT__LOG_FILE_PATH", str(path))
-    observe_items(observers(parent_id=lambda: "chain-1"))
-    yield path
-    observe_items([])
+    return path
 
 
 def test_a_failing_item_sends_start_then_fail_with_its_error_masked(emitting):
     with pytest.raises(ValueError, match="bad value"):  # the run's own error, unchanged
-        _run(Stage(ValueError(f"bad value {SECRET}")))
+        _run(Stage(ValueError(f"bad value {SECRET}")), observers(parent_id=lambda: "chain-1"))
     text = emitting.read_text()
     assert SECRET not in text
     start, fail = (json.loads(line) for line in text.splitlines())
@@ -71,11 +70,10 @@ def test_a_failing_item_sends_start_then_fail_with_its_error_masked(emitting):
 
 def test_an_event_that_cant_be_sent_is_a_warning_and_the_item_still_succeeds(emitting, monkeypatch):
     monkeypatch.setenv("OPENLINEAGE__TRANSPORT__LOG_FILE_PATH", str(emitting.parent / "no" / "x"))
-    observe_items(observers())
     warnings: list[str] = []
     sink = logger.add(lambda m: warnings.append(str(m)), level="WARNING", format="{message}")
     try:
-        result = _run(Stage())
+        result = _run(Stage(), observers())
     finally:
         logger.remove(sink)
     assert result.status == "ok" and result.target == "/lake/silver/orders"
