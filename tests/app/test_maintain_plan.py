@@ -199,4 +199,4 @@ def test_the_demo_maintains_change_logs_and_marts_have_no_quarantine(isolated_ru
     assert "silver.orders (change log)" not in silver  # merge without deletes keeps none
     gold = [t["table"] for t in plan_of(capsys, "layer=gold")["tables"]]
     assert gold == ["gold.daily_revenue", "gold.revenue_by_country",
-                    "gold.revenue_by_country_at_order"]
+                    "gold.revenue_by_country_at_order", "gold.revenue_by_category"]
