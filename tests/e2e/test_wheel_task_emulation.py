@@ -130,7 +130,7 @@ def test_every_task_dry_runs_from_the_wheel(wheel_env: WheelEnv, dialect: str,
 
 def test_real_local_chain_from_the_wheel(wheel_env: WheelEnv) -> None:
     lakehouse = wheel_env.root / "lakehouse"
-    generate_demo_data(lakehouse / "landing")
+    generate_demo_data(lakehouse / "landing", "--days", "2")  # the tasks, not the data, matter
     env = wheel_env.environ(PRODI_LAKEHOUSE=str(lakehouse))
     for layer in LAYERS:
         task = {"task_key": layer, "python_wheel_task": {
