@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 LAKEHOUSE ?= $(CURDIR)/lakehouse
 DEMO_ARGS ?=
 # Test processes, each with its own local Spark: most of a Spark test's time is spent waiting (a
-# JVM starting, Delta's log, a subprocess), so two share two cores well.
+# JVM starting, Delta's log, a subprocess), so two share two cores well. Files go to workers in
+# collection order (tests/conftest.py puts the long ones first), not by their number of tests.
 TEST_WORKERS ?= 2
 
 .PHONY: demo test install install-dev prereqs lint wheel bench clean jars postgres graphviz chromium
@@ -69,7 +70,7 @@ chromium:
 
 test: install-dev lint postgres graphviz chromium
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/smoke_prod.sh
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 wheel: install-dev
 	$(BIN)/pip install --quiet "poetry>=2,<3"

@@ -24,3 +24,14 @@ def isolated_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def generate_demo_data(landing: Path, *extra: str) -> None:
     subprocess.run([sys.executable, str(REPO / "scripts" / "generate_demo_data.py"), str(landing),
                     *extra], check=True, capture_output=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with slow scenarios first, then the other Spark files, then the rest, each file's
+    tests in their own order: `make test`'s workers take a file at a time, so the long ones
+    start early and the short ones fill in at the end instead of one worker finishing alone."""
+    weight: dict[str, tuple[bool, bool]] = {}
+    for item in items:
+        own = (item.get_closest_marker("slow") is None, item.get_closest_marker("spark") is None)
+        weight[item.nodeid.split("::")[0]] = min(weight.get(item.nodeid.split("::")[0], own), own)
+    items.sort(key=lambda item: weight[item.nodeid.split("::")[0]])
