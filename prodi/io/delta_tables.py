@@ -38,10 +38,16 @@ def read(spark: SparkSession, location: str, version: int | None = None) -> Data
     return (reader.option("versionAsOf", version) if version is not None else reader).load(location)
 
 
-def append(df: DataFrame, location: str, note: str, partition_by: Sequence[str] = ()
-           ) -> WriteMetrics:
-    """Add the rows; columns the table lacks are added (a delivery's new columns)."""
-    _writer(df, "append", note, partition_by).option("mergeSchema", "true").save(location)
+def append(df: DataFrame, location: str, note: str, partition_by: Sequence[str] = (),
+           txn: tuple[str, int] | None = None) -> WriteMetrics:
+    """Add the rows; columns the table lacks are added (a delivery's new columns). With `txn`
+    (an application id and its next version) the append is one of Delta's idempotent writes: it
+    commits only if no commit of that application reached that version first, and otherwise
+    makes no commit (see `prodi.io.delta_txn`)."""
+    writer = _writer(df, "append", note, partition_by).option("mergeSchema", "true")
+    if txn is not None:
+        writer = writer.option("txnAppId", txn[0]).option("txnVersion", str(txn[1]))
+    writer.save(location)
     return last_write(df.sparkSession, location, note)
 
 
