@@ -34,7 +34,7 @@ def _run_item(session: RunSession, plan: ItemPlan) -> DatasetResult:
     run = StageRun(plan.item, session.spark, session.run_id, session.secrets)
     hooks.item_started(session, run)
     try:
-        result = _run_stages(run, plan)
+        result = _run_stages(session, run, plan)
     except BaseException as exc:
         hooks.item_finished(session, run, None, exc)
         raise
@@ -42,11 +42,12 @@ def _run_item(session: RunSession, plan: ItemPlan) -> DatasetResult:
     return result
 
 
-def _run_stages(run: StageRun, plan: ItemPlan) -> DatasetResult:
+def _run_stages(session: RunSession, run: StageRun, plan: ItemPlan) -> DatasetResult:
     started, started_at = time.monotonic(), datetime.now(timezone.utc)
     try:
         for stage in plan.stages:
             stage.run(run)
+            hooks.stage_finished(session, run)
             if run.stopped:
                 break
         run.succeed()
