@@ -15,6 +15,8 @@ commands:
   databricks  generate the Databricks job JSON / asset bundle; see `prodi databricks job --help`
   runs        recent runs from the run ledger; `prodi runs show <id>` gives one in full
   report      write report.html: last runs, row flow, data-quality trends, freshness, lineage
+  doctor      prodi doctor layer=<layer> [overrides]: checks every table of a layer: readable,
+              not half-created or corrupt, last commit by prodi, orphan files to vacuum
   version     print the prodi version
 
 examples:
@@ -149,4 +151,16 @@ examples:
   prodi report
   prodi report --output /tmp/prod.html --runs 50 env=prod cloud=azure
 See docs/observability.md.
+"""
+
+
+DOCTOR = """\
+usage: prodi doctor layer=<layer> [cloud=..] [env=..] [overrides]
+
+Checks every table of a layer: readable, not half-created or corrupt, last commit by prodi,
+orphan files to vacuum. Exit 0 when every table is healthy, non-zero otherwise.
+
+examples:
+  prodi doctor layer=silver
+  prodi doctor layer=gold env=prod cloud=aws
 """

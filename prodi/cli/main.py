@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.write(f"prodi {__version__}\n")
         return
     handlers = {"run-layer": run_layer, "backfill": _backfill, "validate": _validate, "show": _show,
-                "maintain": maintain, "databricks": _databricks, "runs": _runs, "report": _report}
+                "maintain": maintain, "databricks": _databricks, "runs": _runs, "report": _report,
+                "doctor": _doctor}
     if command not in handlers:
         _fail(f"unknown command {command!r}; expected one of: {', '.join(handlers)} "
               "(see `prodi --help`)", CONFIG_EXIT)
@@ -241,6 +242,16 @@ def _report(args: list[str]) -> None:
         return f"report written to {path.resolve()}"
 
     _with_ledger(overrides, ns.config_dir, write)
+
+
+def _doctor(args: list[str]) -> None:
+    """`prodi doctor layer=<layer> [overrides]`: health checks of every table of a layer."""
+    if any(a in ("-h", "--help") for a in args):
+        sys.stdout.write(help_text.DOCTOR)
+        return
+    from prodi.app.doctor import doctor_command
+
+    _exit_on_failure(doctor_command(args))
 
 
 def _with_ledger(overrides: list[str], config_dir: str | None, action) -> None:  # noqa: ANN001
