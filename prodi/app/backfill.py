@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from prodi.app.failure import RUN_EXIT
+from prodi.app.interrupts import Interrupted
 from prodi.app.job_stats import STATS_HEADER, JobStats, data_failure_note
 from prodi.app.jobs import Job, JobBatch, run_jobs
 from prodi.app.progress import JobProgress
@@ -96,7 +97,15 @@ class Backfill:
         self.records[(layer, date)].stats = JobStats.of(outcome, error, skipped, started)
 
     def failed(self) -> list[JobRecord]:
-        return [r for r in self.records.values() if r.stats.status in ("failed", "skipped")]
+        return [r for r in self.records.values()
+                if r.stats.status in ("failed", "skipped", "interrupted")]
+
+    def interrupt(self, current: tuple[str, str] | None, signal_name: str) -> None:
+        """A signal stopped the backfill in `current` (layer, date), or between jobs: that job
+        and every one not run yet are left to do."""
+        for key, record in self.records.items():
+            if key == current or record.stats.status == "pending":
+                record.stats.status, record.stats.error = "interrupted", f"{signal_name}: not done"
 
     def summary(self) -> str:
         rows = [[r.date or "all", r.layer, *r.stats.cells()] for r in self.records.values()]
@@ -126,12 +135,22 @@ def run_backfill(backfill: Backfill, batch: JobBatch) -> int:
     """Run the backfill's validated jobs; print the summary and, on failures, the resume
     command. The exit code."""
     what = "chain" if backfill.chain else "backfill"
-    with parent_run(what) as parent, JobProgress(what, len(backfill.records)) as progress:
-        hooks = _Hooks(backfill, progress)
-        run_jobs(batch, before=hooks.before, after=hooks.after)
-        failed = backfill.failed()
-        if failed:
-            parent.status, parent.error = "failed", f"{len(failed)} job(s) failed or held back"
+    try:
+        with parent_run(what) as parent, JobProgress(what, len(backfill.records)) as progress:
+            hooks = _Hooks(backfill, progress)
+            try:
+                run_jobs(batch, before=hooks.before, after=hooks.after)
+            except Interrupted as stopped:  # that job and the ones after it are left to do
+                backfill.interrupt(hooks.current if hooks.running else None, stopped.signal_name)
+                stopped.resume, stopped.parent = backfill.resume_command(), f"{what} {parent.run_id}"
+                raise
+            failed = backfill.failed()
+            if failed:
+                parent.status, parent.error = "failed", f"{len(failed)} job(s) failed or held back"
+    except Interrupted as stopped:
+        sys.stdout.write(f"{backfill.summary()}\n{what} interrupted. Re-run what is left with:\n"
+                         f"  {stopped.resume}\n")
+        raise
     sys.stdout.write(backfill.summary() + "\n")
     resume = backfill.resume_command()
     if resume:
@@ -196,6 +215,8 @@ class _Hooks:
         self.backfill, self.progress = backfill, progress
         self.started = 0.0
         self.skipped: str | None = None
+        self.current: tuple[str, str] = ("", "")
+        self.running = False  # between `before` and `after` of `current`
 
     @staticmethod
     def _job(job: Job) -> tuple[str, str]:
@@ -204,6 +225,7 @@ class _Hooks:
 
     def before(self, job: Job) -> str | None:
         layer, date = self._job(job)
+        self.current, self.running = (layer, date), True
         self.started = time.monotonic()
         self.skipped = self.backfill.skip_reason(layer, date)
         self.progress.start(layer, date, self.skipped)
@@ -211,5 +233,6 @@ class _Hooks:
 
     def after(self, job: Job, outcome: RunOutcome | None, error: str | None) -> None:
         layer, date = self._job(job)
+        self.running = False
         self.backfill.record(layer, date, outcome, error, self.skipped, self.started)
         self.progress.finish()

@@ -6,6 +6,8 @@ import re
 import traceback
 from dataclasses import dataclass
 
+from prodi.app.interrupts import Interrupted
+from prodi.app.storage_faults import StorageFaultError, chain_messages, classify, doing
 from prodi.model.errors import ConfigError, ConfigErrors, DataError, SourceError
 
 CONFIG_EXIT = 2
@@ -22,6 +24,8 @@ class Failure:
 def describe_failure(exc: BaseException) -> Failure:
     """A one-paragraph message and exit code for `exc`; the traceback is kept for debug logs."""
     tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    if isinstance(exc, Interrupted):
+        return Failure(str(exc), exc.exit_code, tb)
     if isinstance(exc, (ConfigErrors, ConfigError)):
         return Failure(str(exc), CONFIG_EXIT, tb)
     if _is_secret_error(exc):
@@ -30,11 +34,27 @@ def describe_failure(exc: BaseException) -> Failure:
         return Failure(f"Data problem: {exc}", RUN_EXIT, tb)
     if isinstance(exc, SourceError):
         return Failure(f"Source unavailable: {exc}", RUN_EXIT, tb)
+    storage = exc if isinstance(exc, StorageFaultError) else storage_fault(exc)
+    if storage is not None:
+        return Failure(str(storage), RUN_EXIT, tb)
     java = _java_summary(exc)
     if java:
         return Failure(f"Spark failed: {java} (run with log.level=DEBUG for the full trace)",
                        RUN_EXIT, tb)
     return Failure(f"{type(exc).__name__}: {exc}", RUN_EXIT, tb)
+
+
+def storage_fault(exc: BaseException, item: tuple[str, str, str] | None = None
+                  ) -> StorageFaultError | None:
+    """`exc` as a storage fault (a full disk, a read-only folder, a permission), or None.
+    `item`: the layer, name and table of the item the run was in, to say what it was doing."""
+    fault = classify(chain_messages(exc))
+    if fault is None:
+        return None
+    if item is not None:
+        return StorageFaultError(fault, doing(fault, *item))
+    what = fault.path.rsplit("/", 1)[0] if fault.path else "the lakehouse"
+    return StorageFaultError(fault, f"{'writing' if fault.writing else 'reading'} {what}")
 
 
 def _is_secret_error(exc: BaseException) -> bool:

@@ -22,6 +22,7 @@ from loguru import logger
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from prodi.app.failure import describe_failure
+from prodi.app.recording import signal_stop
 from prodi.app.run import RunOutcome, execute
 from prodi.config.compose import CONFIG_NAME, composer, composition_error
 from prodi.config.load import LoadedConfig, load
@@ -107,6 +108,9 @@ def run_one(job: Job, multirun: bool, before: BeforeJob | None, after: AfterJob 
     (on a session with `jars`, when this job starts it)."""
     vault = SecretVault()
     configure_logging(fmt=job.loaded.app.log.format, redact=vault.redact, stream=log_stream())
+    stop = signal_stop()
+    if stop is not None:  # a signal between jobs: a backfill doesn't go on to the next date
+        stop.check(detail="before its next job started")
     if before is not None and before(job):
         if after is not None:
             after(job, None, None)

@@ -25,6 +25,7 @@ from prodi.app.provenance import new_run_id
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from prodi.app.interrupts import SignalStop
     from prodi.app.run import RunOutcome
     from prodi.config.load import LoadedConfig
     from prodi.engine.hooks import ItemObserver
@@ -56,24 +57,27 @@ class ParentRun:
 
 @dataclass
 class Command:
-    """One `run-layer` command: its command line, the observers of its item runs, and the ledger
-    writes that failed in it."""
+    """One `run-layer` command: its command line, the observers of its item runs, the signals
+    that stop it, and the ledger writes that failed in it."""
 
     args: list[str] = field(default_factory=list)
     observers: tuple[ItemObserver, ...] = ()
     failures: list[str] = field(default_factory=list)
+    stop: SignalStop | None = None
 
 
 _command: ContextVar[Command | None] = ContextVar("prodi_command", default=None)
 _parent: ContextVar[ParentRun | None] = ContextVar("prodi_parent_run", default=None)
 
 
-def begin(args: list[str]) -> None:
-    """A new command: its command line, no ledger failures yet, and the observers of its item
-    runs (OpenLineage events, when the environment configures them)."""
+def begin(args: list[str], stop: SignalStop | None = None) -> None:
+    """A new command: its command line, no ledger failures yet, the observers of its item runs
+    (OpenLineage events, when the environment configures them) and `stop`, which stops its runs
+    between stages when a signal arrives."""
     from prodi.app.openlineage_events import observers
 
-    _command.set(Command(list(args), tuple(observers(parent_id=parent_id))))
+    own = tuple(observers(parent_id=parent_id))
+    _command.set(Command(list(args), (*own, stop) if stop is not None else own, stop=stop))
 
 
 def _current() -> Command:
@@ -87,6 +91,11 @@ def _current() -> Command:
 def item_observers() -> tuple[ItemObserver, ...]:
     """The observers of this command's item runs."""
     return _current().observers
+
+
+def signal_stop() -> SignalStop | None:
+    """What stops this command's runs on SIGINT and SIGTERM (None: signals aren't handled)."""
+    return _current().stop
 
 
 def parent_id() -> str | None:
@@ -117,7 +126,7 @@ def _record_layer_run(loaded: LoadedConfig, outcome: RunOutcome, session: RunSes
     started_at = ended_at - timedelta(seconds=time.monotonic() - started)
     message = vault.redact(describe_failure(error).message) if error is not None else None
     facts = _facts(session.spark) if session is not None else {}
-    row = run_row(run_id=outcome.run_id, kind="layer", status="failed" if error else "ok",
+    row = run_row(run_id=outcome.run_id, kind="layer", status=_status(error),
                   started_at=started_at, ended_at=ended_at, redact=vault.redact,
                   parent_id=parent.run_id if parent else None, app=app, tree=loaded.tree,
                   command=command_line(_current().args), overrides=loaded.origins.overrides,
@@ -129,6 +138,9 @@ def _record_layer_run(loaded: LoadedConfig, outcome: RunOutcome, session: RunSes
                                                                        "cloud.storage.root"))
     items = dataset_rows(outcome.run_id, outcome.results, vault.redact, app.run.date, failed,
                          ended_at)
+    if failed is not None and _status(error) == "interrupted":
+        items[-1].update(status="interrupted", note=vault.redact(str(error)),
+                         version_written=getattr(error, "committed", None))
     if parent is not None:
         parent.children.append(row)
         parent.redactors.append(vault.redact)
@@ -150,7 +162,7 @@ def parent_run(kind: str) -> Iterator[ParentRun]:
     try:
         yield parent
     except BaseException as exc:
-        parent.status, parent.error = "failed", describe_failure(exc).message
+        parent.status, parent.error = _status(exc), describe_failure(exc).message
         raise
     finally:
         _parent.reset(token)
@@ -159,7 +171,13 @@ def parent_run(kind: str) -> Iterator[ParentRun]:
                 _record_parent(parent)
             except Exception as exc:  # noqa: BLE001 - the runs' own results must stand
                 _failed(parent.run_id, parent.redact(describe_failure(exc).message),
-                        parent.status == "failed")
+                        parent.status != "ok")
+
+
+def _status(error: BaseException | None) -> str:
+    from prodi.app.interrupts import Interrupted
+
+    return "ok" if error is None else "interrupted" if isinstance(error, Interrupted) else "failed"
 
 
 def ledger_root(loaded: LoadedConfig, session: RunSession) -> str:
@@ -184,9 +202,9 @@ def _record_parent(parent: ParentRun) -> None:
         facts=_facts(parent.spark) if parent.spark is not None else {})
     if parent.spark is None or parent.root is None:
         _failed(parent.run_id, "none of its layer runs started a Spark session",
-                parent.status == "failed")
+                parent.status != "ok")
         return
-    _write(parent.spark, parent.root, [row], [], parent.run_id, parent.status == "failed")
+    _write(parent.spark, parent.root, [row], [], parent.run_id, parent.status != "ok")
 
 
 def _write(spark: SparkSession, root: str, runs: list[dict[str, Any]],

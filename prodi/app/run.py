@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from loguru import logger
 
@@ -17,6 +18,10 @@ from prodi.engine.results import DatasetResult, render_results
 from prodi.observability.logging import configure_logging
 from prodi.runtime.platform import log_stream
 from prodi.secrets.vault import SecretVault
+
+if TYPE_CHECKING:
+    from prodi.app.interrupts import Interrupted
+    from prodi.engine.session import RunSession
 
 
 @dataclass
@@ -50,11 +55,11 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
         sys.stdout.write(render_plan(build_plan(loaded, run_id), app.plan_format) + "\n")
         sys.stdout.flush()
         return outcome
-    from prodi.app.recording import item_observers, record_layer_run
+    from prodi.app.recording import item_observers, record_layer_run, signal_stop
     from prodi.engine.runner import run_items
     from prodi.engine.session import open_session, packages
 
-    session, error = None, None
+    session, error, stop = None, None, signal_stop()
     try:
         with logger.contextualize(run_id=run_id, layer=app.layer.name):
             needed = packages(loaded.plans) if jars is None else jars
@@ -63,8 +68,18 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
             for result in run_items(session, loaded.plans):
                 outcome.results.append(result)
                 _log_result(log, result)
+            if stop is not None:
+                stop.check()  # a signal during the last item: the run still reports it
     except BaseException as exc:
         error = exc
+        if stop is not None and stop.signum is not None:  # a cancelled job, or Interrupted
+            stop.stop_cancelling()  # the Delta log is read, and the ledger written
+            error = _interrupted(stop.signum, loaded, outcome, session)
+            logger.debug("stopped by {}: {}: {}", error.signal_name, type(exc).__name__, exc)
+            raise error from None
+        error = _storage_fault(exc, loaded, outcome, session) or exc
+        if error is not exc:
+            raise error from exc
         raise
     finally:  # the run ledger, on failure too
         record_layer_run(loaded, outcome, session, vault, error, started)
@@ -72,6 +87,35 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
     log.info("layer {} done in {:.1f}s\n{}", app.layer.name, outcome.duration_s,
              render_results(outcome.results))
     return outcome
+
+
+def _storage_fault(exc: BaseException, loaded: LoadedConfig, outcome: RunOutcome,
+                   session: RunSession | None) -> Exception | None:
+    """`exc` as a storage fault, saying what the item the run failed in was doing."""
+    from prodi.app.failure import storage_fault
+
+    if not isinstance(exc, Exception):
+        return None
+    done = len(outcome.results)
+    if session is None or done >= len(loaded.plans):
+        return storage_fault(exc)
+    item = loaded.plans[done].item
+    return storage_fault(exc, (item.layer.name, item.name,
+                               session.secrets.resolve(item.target, "cloud.storage.root")))
+
+
+def _interrupted(signum: int, loaded: LoadedConfig, outcome: RunOutcome,
+                 session: RunSession | None) -> Interrupted:
+    """What the Delta log says of the item the run stopped in (nothing in progress: none)."""
+    from prodi.app.interrupts import settled
+
+    done, total = len(outcome.results), len(loaded.plans)
+    stopped_in = None
+    if session is not None and done < total:
+        item = loaded.plans[done].item
+        stopped_in = (f"{item.layer.name}/{item.name}",
+                      session.secrets.resolve(item.target, "cloud.storage.root"))
+    return settled(signum, session, outcome.run_id, stopped_in, done, total)
 
 
 def _log_result(log, result: DatasetResult) -> None:  # noqa: ANN001 - a bound loguru logger

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 
 from prodi.app.failure import RUN_EXIT
+from prodi.app.interrupts import Interrupted
 from prodi.app.job_stats import STATS_HEADER, JobStats, data_failure_note
 from prodi.app.jobs import Job, JobBatch, run_jobs
 from prodi.app.progress import JobProgress
@@ -39,13 +40,18 @@ class SweepReport:
         if self.progress is not None:
             self.progress.finish()
 
+    def interrupt(self, left: list[Job], signal_name: str) -> None:
+        """A signal stopped the sweep: the job it stopped in and the ones after it are left."""
+        self.jobs += [SweepJob(j.overrides, JobStats("interrupted", error=f"{signal_name}: not done"))
+                      for j in left]
+
     def summary(self) -> str:
         rows = [[" ".join(j.overrides), *j.stats.cells()] for j in self.jobs]
         return render_table(rows, ["job", *STATS_HEADER])
 
     def resume_commands(self) -> list[str]:
         """Commands that re-run only the failed jobs: one sweep when they differ in one key."""
-        failed = [j.overrides for j in self.jobs if j.stats.status == "failed"]
+        failed = [j.overrides for j in self.jobs if j.stats.status in ("failed", "interrupted")]
         if not failed:
             return []
         keys = [o.split("=", 1)[0] for o in failed[0]]
@@ -66,12 +72,23 @@ def _command(args: list[str]) -> str:
 def run_sweep(batch: JobBatch) -> int:
     """Run a multirun's validated jobs; print a summary and resume commands; the exit code."""
     report = SweepReport()
-    with parent_run("sweep") as parent, JobProgress("sweep", len(batch.jobs)) as progress:
-        report.progress = progress
-        run_jobs(batch, before=report.before, after=report.after)
-        failed = [j for j in report.jobs if j.stats.status == "failed"]
-        if failed:
-            parent.status, parent.error = "failed", f"{len(failed)} job(s) failed"
+    try:
+        with parent_run("sweep") as parent, JobProgress("sweep", len(batch.jobs)) as progress:
+            report.progress = progress
+            try:
+                run_jobs(batch, before=report.before, after=report.after)
+            except Interrupted as stopped:
+                report.interrupt(batch.jobs[len(report.jobs):], stopped.signal_name)
+                stopped.resume, stopped.parent = "; ".join(report.resume_commands()), \
+                    f"sweep {parent.run_id}"
+                raise
+            failed = [j for j in report.jobs if j.stats.status == "failed"]
+            if failed:
+                parent.status, parent.error = "failed", f"{len(failed)} job(s) failed"
+    except Interrupted:
+        sys.stdout.write(f"{report.summary()}\nsweep interrupted. Re-run what is left with:\n" +
+                         "".join(f"  {c}\n" for c in report.resume_commands()))
+        raise
     sys.stdout.write(report.summary() + "\n")
     resume = report.resume_commands()
     if resume:

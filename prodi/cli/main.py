@@ -7,9 +7,13 @@ Startup stays light: Hydra, the config package and Spark load only when a comman
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from prodi.app.failure import CONFIG_EXIT
 from prodi.cli import help as help_text
+
+if TYPE_CHECKING:
+    from prodi.app.interrupts import Interrupted, SignalStop
 
 # Flags Hydra handles itself (printing the config, info, help or completions, or another
 # primary config): these go through `hydra.main`.
@@ -45,11 +49,21 @@ def run_layer(argv: list[str] | None = None) -> None:
     if any(a in ("-h", "--help") for a in args):
         sys.stdout.write(help_text.RUN_LAYER)
         return
+    from prodi.app.interrupts import Interrupted, catching_signals
+
+    with catching_signals() as stop:
+        try:
+            _run_layer(args, stop)
+        except Interrupted as stopped:
+            _interrupted(stopped)
+
+
+def _run_layer(args: list[str], stop: SignalStop) -> None:
     from prodi.app import recording
     from prodi.app.failure import describe_failure
     from prodi.cli.dialects import translate
 
-    recording.begin(args)
+    recording.begin(args, stop)
     backfill = None
     try:
         inv = translate(args)
@@ -106,7 +120,22 @@ def run_layer(argv: list[str] | None = None) -> None:
         from prodi.app.show import show_tables
 
         show_tables(last)  # in this process: the run's Spark session, no second JVM
+    stop.check(detail="as it finished: every dataset as reported")
     _exit_on_failure(recording.exit_code())  # the run is done, but the ledger lacks it
+
+
+def _interrupted(stopped: Interrupted) -> None:
+    """One line for a run a signal stopped; the JVM stopped with it; 130 or 143."""
+    import logging
+
+    from prodi.runtime.session import stop_spark
+
+    logging.getLogger("py4j").setLevel(logging.CRITICAL)  # the gateway going away is expected
+    if "pyspark" in sys.modules:
+        stop_spark()
+    sys.stdout.flush()
+    sys.stderr.write(f"prodi: {stopped}\n")
+    raise SystemExit(stopped.exit_code)
 
 
 def _backfill(args: list[str]) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import threading
 from collections.abc import Iterable, Mapping
 from importlib import resources
 
@@ -51,9 +54,54 @@ def get_session(master: str, app_name: str, conf: Mapping[str, str], jars_dir: s
     logger.info("Starting local Spark ({}) with Delta{} ({})", master,
                 f" and {', '.join(packages)}" if packages else "",
                 "; ".join(j.description for j in jars))
+    interrupt = signal.getsignal(signal.SIGINT)
     session = builder.getOrCreate()
+    if interrupt not in (signal.default_int_handler, None) and \
+            threading.current_thread() is threading.main_thread():
+        # PySpark's own SIGINT handler raises KeyboardInterrupt inside a blocked Py4J call;
+        # a handler installed before (prodi's) stays in charge.
+        signal.signal(signal.SIGINT, interrupt)
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def stop_spark(timeout_s: float = 10.0) -> None:
+    """Stop the SparkContext this process started and the JVM behind it (waiting up to
+    `timeout_s`, then killing it), so no Spark process outlives the command."""
+    from pyspark import SparkContext
+
+    context = SparkContext._active_spark_context
+    if context is not None:
+        try:
+            context.stop()
+        except Exception as exc:  # noqa: BLE001 - the JVM is stopped below either way
+            logger.debug("SparkContext.stop failed: {}", exc)
+    process = _jvm_process()
+    if process is None:
+        return
+    if process.stdin is not None:
+        process.stdin.close()  # the gateway exits when its stdin closes
+    try:
+        process.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout_s)
+    SparkContext._gateway = SparkContext._jvm = None
+
+
+def kill_jvm() -> None:
+    """Kill the JVM this process started, at once (a second Ctrl-C)."""
+    process = _jvm_process()
+    if process is not None and process.poll() is None:
+        process.kill()
+
+
+def _jvm_process() -> subprocess.Popen | None:
+    """The local JVM PySpark launched for this process (None on a cluster, or none started)."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    return getattr(gateway, "proc", None) if gateway is not None else None
 
 
 def _log4j_option() -> str:
