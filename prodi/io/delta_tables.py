@@ -2,16 +2,22 @@
 
 Every write tags its commit with a note (the run id and a token) in the commit's userMetadata,
 so the Delta log says which run wrote what, and the row counts read back belong to our commit.
+
+Every read and write first checks the table's state (`prodi.io.table_health`): a corrupt table
+raises a TableStateError, a half-created one is read by nobody and written fresh by its writer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from delta.tables import DeltaTable
+from loguru import logger
 from pyspark.sql import DataFrame, DataFrameWriter, SparkSession
+
+from prodi.io import table_health
 
 _COMMIT_NOTE_CONF = "spark.databricks.delta.commitInfo.userMetadata"
 # New columns (a rescued-data column, an added delivery column) reach MERGE targets too.
@@ -29,11 +35,21 @@ class WriteMetrics:
 
 
 def exists(spark: SparkSession, location: str) -> bool:
-    return DeltaTable.isDeltaTable(spark, location)
+    """Whether a committed Delta table is there; a half-created one is not (with a warning: a
+    read of it fails, its next write starts it fresh). Raises TableStateError when it is corrupt."""
+    state = table_health.check(spark, location)
+    if state.status == "half-created":
+        logger.warning("{}: half-created, not a table yet ({}); reading it fails, and the next "
+                       "write of it starts it fresh", location, state.problem)
+    return state.committed
 
 
 def read(spark: SparkSession, location: str, version: int | None = None) -> DataFrame:
-    """The table, or its snapshot at `version`."""
+    """The table, or its snapshot at `version`; TableStateError when it is half-created or
+    corrupt."""
+    state = table_health.check(spark, location)
+    if state.status == "half-created":
+        raise table_health.state_error(state)
     reader = spark.read.format("delta")
     return (reader.option("versionAsOf", version) if version is not None else reader).load(location)
 
@@ -44,22 +60,29 @@ def append(df: DataFrame, location: str, note: str, partition_by: Sequence[str] 
     (an application id and its next version) the append is one of Delta's idempotent writes: it
     commits only if no commit of that application reached that version first, and otherwise
     makes no commit (see `prodi.io.delta_txn`)."""
+    _ready_to_write(df.sparkSession, location)
     writer = _writer(df, "append", note, partition_by).option("mergeSchema", "true")
     if txn is not None:
         writer = writer.option("txnAppId", txn[0]).option("txnVersion", str(txn[1]))
-    writer.save(location)
+    _run(lambda: writer.save(location))
     return last_write(df.sparkSession, location, note)
 
 
 def overwrite(df: DataFrame, location: str, note: str, partition_by: Sequence[str] = (),
               replace_where: str | None = None) -> WriteMetrics:
     """Replace the table, or with `replace_where` only the rows (partitions) it selects."""
+    return _overwrite(df, location, note, partition_by, replace_where,
+                      _ready_to_write(df.sparkSession, location))
+
+
+def _overwrite(df: DataFrame, location: str, note: str, partition_by: Sequence[str],
+               replace_where: str | None, committed: bool) -> WriteMetrics:
     writer = _writer(df, "overwrite", note, partition_by)
-    if replace_where is not None and exists(df.sparkSession, location):
+    if replace_where is not None and committed:
         writer = writer.option("replaceWhere", replace_where).option("mergeSchema", "true")
     else:
         writer = writer.option("overwriteSchema", "true")
-    writer.save(location)
+    _run(lambda: writer.save(location))
     return last_write(df.sparkSession, location, note)
 
 
@@ -69,19 +92,19 @@ def merge(df: DataFrame, location: str, note: str, keys: Sequence[str], sequence
     one sequence value: when it arrived later, by the `arrival` columns). Source rows that
     change nothing (not newer) are counted as skipped."""
     spark = df.sparkSession
-    if not exists(spark, location):
-        return overwrite(df, location, note, partition_by)
+    if not _ready_to_write(spark, location):
+        return _overwrite(df, location, note, partition_by, None, False)
     on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
     order = [c for c in [sequence_by, *arrival] if c]
     # Newer by sequence, then by arrival: the same winner whatever order batches come in.
     newer = (f"struct({', '.join(f's.`{c}`' for c in order)}) > "
              f"struct({', '.join(f't.`{c}`' for c in order)})") if order else None
     with session_conf(spark, merge_conf(note)):
-        (DeltaTable.forPath(spark, location).alias("t")
-         .merge(df.alias("s"), on)
-         .whenMatchedUpdateAll(condition=newer)
-         .whenNotMatchedInsertAll()
-         .execute())
+        _run(lambda: DeltaTable.forPath(spark, location).alias("t")
+             .merge(df.alias("s"), on)
+             .whenMatchedUpdateAll(condition=newer)
+             .whenNotMatchedInsertAll()
+             .execute())
     return last_write(spark, location, note)
 
 
@@ -89,9 +112,9 @@ def replace_partitions(df: DataFrame, location: str, note: str, partition_by: Se
                        ) -> WriteMetrics:
     """Replace the partitions the rows fall in (a dynamic partition overwrite)."""
     writer = _writer(df, "overwrite", note, partition_by)
-    if exists(df.sparkSession, location):
+    if _ready_to_write(df.sparkSession, location):
         writer = writer.option("partitionOverwriteMode", "dynamic").option("mergeSchema", "true")
-    writer.save(location)
+    _run(lambda: writer.save(location))
     return last_write(df.sparkSession, location, note)
 
 
@@ -113,6 +136,28 @@ def session_conf(spark: SparkSession, conf: dict[str, str]) -> Iterator[None]:
                 spark.conf.unset(key)
             else:
                 spark.conf.set(key, value)
+
+
+def _ready_to_write(spark: SparkSession, location: str) -> bool:
+    """Whether a committed table is there to write to; a half-created one is cleaned up (it is
+    then written fresh). Raises TableStateError when the table is corrupt: nothing is committed
+    on top of a state Delta would misread."""
+    state = table_health.check(spark, location)
+    if state.status == "half-created":
+        table_health.clean_up(spark, state)
+    return state.committed
+
+
+def _run(action: Callable[[], object]) -> None:
+    """Run a write's Spark action; a data file gone from storage becomes a TableStateError
+    naming the table (written or read) and the repair."""
+    try:
+        action()
+    except Exception as exc:
+        missing = table_health.missing_file_error(exc)
+        if missing is not None:
+            raise missing from exc
+        raise
 
 
 def _writer(df: DataFrame, mode: str, note: str, partition_by: Sequence[str]) -> DataFrameWriter:

@@ -83,7 +83,9 @@ def touched_partitions(spark: SparkSession, location: str, after: int, upto: int
 def last_source_state(spark: SparkSession, location: str) -> dict | None:
     """The newest `source_state` a prodi commit of the table recorded (how far its source outside
     the lakehouse was read), or None: no table, or no such commit within HISTORY_DEPTH."""
-    if not DeltaTable.isDeltaTable(spark, location):
+    from prodi.io import delta_tables
+
+    if not delta_tables.exists(spark, location):
         return None
     rows = DeltaTable.forPath(spark, location).history(HISTORY_DEPTH) \
         .select("userMetadata").collect()

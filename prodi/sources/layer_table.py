@@ -26,7 +26,8 @@ class LayerTableOptions:
 class LayerTable(Source):
     """Rows of a dataset one layer down; with a run date, only that date's `_landed_date` rows;
     either way only the partitions that changed since the target last read them. An item whose
-    table doesn't exist yet is skipped with a warning, not failed."""
+    table doesn't exist yet is skipped with a warning, not failed; one whose table is
+    half-created or corrupt fails (`prodi.io.table_health`)."""
 
     Options = LayerTableOptions
     rereadable = True  # read at a pinned version
@@ -63,11 +64,14 @@ class LayerTable(Source):
         changed upstream since the target's last run (all of them the first time, or with
         `run.full_refresh`). Nothing new upstream stops the item with nothing written."""
 
-        from prodi.io import delta_tables, delta_versions
+        from prodi.io import delta_tables, delta_versions, table_health
 
         layer, dataset = self._where(run.item)
         location = run.location(layer, dataset)
-        if not delta_tables.exists(run.spark, location):
+        state = table_health.check(run.spark, location)  # corrupt: raises
+        if state.status == "half-created":  # not "no table yet": its layer's write broke off
+            raise table_health.state_error(state)
+        if not state.committed:
             run.stop("skipped", f"no {layer} table yet at {location} (run layer={layer} first)")
             logger.warning("{}/{}: {}", run.item.layer.name, run.item.name, run.note)
             return None
