@@ -50,7 +50,7 @@ class StorageFaultError(Exception):
 
     def __str__(self) -> str:
         f = self.fault
-        where = f" ({f.path})" if f.path else ""
+        where = f" ({f.path})" if f.path and f.path not in self.doing else ""
         return (f"Storage failure {self.doing}: {f.cause}{where}. Fix it and run the same command "
                 f"again: {f.advice}. Tables keep their last committed version, and a re-run "
                 "writes only what is missing (the JVM trace: log.level=DEBUG)")
@@ -89,12 +89,14 @@ def chain_messages(exc: BaseException) -> list[str]:
 
 
 def _python_chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and its causes; not its context: an error raised while handling another (a ledger
+    write after a failed run) is not caused by it."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         yield current
-        current = current.__cause__ or current.__context__
+        current = current.__cause__
 
 
 def _java_chain(error: BaseException) -> list[str]:

@@ -28,12 +28,14 @@ class InterceptHandler(logging.Handler):
             level: str | int = logger.level(record.levelname).name
         except ValueError:
             level = record.levelno
-        if record.name.startswith("py4j"):
-            # Py4J's errors are about the gateway (a signal, the JVM stopping); what they mean
+        routed = logger.bind(component=record.name)
+        if record.exc_info and record.name.startswith("py4j"):
+            # Py4J's traces are about the gateway (a signal, the JVM going away); what they mean
             # reaches the user through prodi's own message, the trace only at DEBUG.
-            level = "DEBUG"
-        logger.bind(component=record.name).opt(exception=record.exc_info).log(
-            level, record.getMessage())
+            routed.log(level, record.getMessage())
+            routed.opt(exception=record.exc_info).debug("Py4J's trace of that")
+            return
+        routed.opt(exception=record.exc_info).log(level, record.getMessage())
 
 
 class _RedactingSink:
