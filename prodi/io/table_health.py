@@ -56,6 +56,7 @@ class TableState:
     version: int | None = None  # the latest commit on storage
     problem: str = ""  # half-created, corrupt: what was found
     leftovers: tuple[str, ...] = field(default=())  # half-created: the partial data files
+    commit_info: dict = field(default_factory=dict, compare=False)  # the latest commit's
 
     @property
     def committed(self) -> bool:
@@ -85,10 +86,11 @@ def inspect(spark: SparkSession, location: str, files: TableFiles | None = None)
         contents = files.read(location, wanted)
     except Exception as exc:  # noqa: BLE001 - an unreadable commit file is what this reports
         return TableState(location, "corrupt", latest,
-                          f"its latest commit file {_json(latest)} can't be read ({_first_line(exc)})")
-    problem = commit_problem(latest, contents.get(_json(latest), b""), contents.get(_crc(latest)),
-                             contents.get(_crc(latest - 1)))
-    return TableState(location, "corrupt" if problem else "ok", latest, problem or "")
+                          f"its latest commit file {_json(latest)} can't be read ({first_line(exc)})")
+    commit = contents.get(_json(latest), b"")
+    problem = commit_problem(latest, commit, contents.get(_crc(latest)), contents.get(_crc(latest - 1)))
+    return TableState(location, "corrupt" if problem else "ok", latest, problem or "",
+                      commit_info=_commit_info(commit) if not problem else {})
 
 
 def commit_problem(version: int, commit: bytes, checksum: bytes | None,
@@ -235,6 +237,14 @@ def _checksum(content: bytes | None) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
+def _commit_info(commit: bytes) -> dict:
+    for line in commit.decode("utf-8").splitlines():
+        action = json.loads(line) if line.strip() else {}
+        if isinstance(action.get("commitInfo"), dict):
+            return action["commitInfo"]
+    return {}
+
+
 def _json(version: int) -> str:
     return f"{version:020d}.json"
 
@@ -243,5 +253,5 @@ def _crc(version: int) -> str:
     return f"{version:020d}.crc"
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)[:300]

@@ -1,0 +1,97 @@
+"""`prodi doctor`, and a gold run over a corrupt silver table, through the real CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from delta.tables import DeltaTable
+
+from prodi.app.doctor import doctor_command
+from prodi.cli.main import main
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+MART = ("+pipeline.marts.n_orders={layer: gold, sql: 'SELECT COUNT(*) AS n FROM orders'}",
+        "datasets=[n_orders]")
+SCHEMA = "order_id string, _landed_date string"
+
+
+def _orders(spark, lakehouse: Path, *ids: str) -> None:
+    spark.createDataFrame([(i, "2026-01-01") for i in ids], SCHEMA).write.format("delta") \
+        .mode("append").save(str(lakehouse / "silver" / "orders"))
+
+
+def _version(spark, table: Path) -> int:
+    return DeltaTable.forPath(spark, str(table)).history(1).collect()[0]["version"]
+
+
+@pytest.fixture(scope="module")
+def lakehouse(spark_session, tmp_path_factory) -> Path:
+    """silver.orders written by hand (two orders), gold's n_orders mart built from it by prodi."""
+    root = tmp_path_factory.mktemp("doctor")
+    mp = pytest.MonkeyPatch()
+    mp.chdir(root)
+    mp.setenv("PRODI_LAKEHOUSE", str(root / "lakehouse"))
+    mp.setenv("PRODI_HYDRA_DIR", str(root / "hydra"))
+    mp.delenv("PRODI_FORCE_DRY_RUN", raising=False)
+    _orders(spark_session, root / "lakehouse", "o1", "o2")
+    main(["run-layer", "layer=gold", *MART])
+    yield root / "lakehouse"
+    mp.undo()
+
+
+@pytest.fixture
+def copy(lakehouse, tmp_path, monkeypatch) -> Path:
+    """The lakehouse, copied for a test to break."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRODI_LAKEHOUSE", str(tmp_path / "lakehouse"))
+    monkeypatch.setenv("PRODI_HYDRA_DIR", str(tmp_path / "hydra"))
+    monkeypatch.delenv("PRODI_FORCE_DRY_RUN", raising=False)
+    return Path(shutil.copytree(lakehouse, tmp_path / "lakehouse"))
+
+
+def _lines(out: str) -> dict[str, list[str]]:
+    """The report's table rows by table name, split on runs of spaces."""
+    rows = {}
+    for line in out.splitlines()[2:]:
+        if not line.strip():
+            break
+        cells = [c.strip() for c in line.split("  ") if c.strip()]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_doctor_finds_a_healthy_layer_healthy(spark_session, lakehouse, capsys, monkeypatch):
+    monkeypatch.setenv("PRODI_LAKEHOUSE", str(lakehouse))
+    assert doctor_command(["layer=gold", *MART]) == 0
+    out = capsys.readouterr().out
+    rows = _lines(out)
+    assert list(rows) == ["gold.n_orders"]
+    state, version, last, outside, location = rows["gold.n_orders"]
+    assert (state, version, outside, location) == ("ok", "0", "0", str(lakehouse / "gold" / "n_orders"))
+    assert last.startswith("prodi run ")
+    assert "1 table(s): 1 healthy, 0 not created yet, 0 broken" in out
+
+
+def test_a_gold_run_over_a_corrupt_silver_table_fails_and_writes_no_mart(spark_session, copy, capsys):
+    """The issue's scenario: silver's latest commit cut to 0 bytes reads as rolled back; gold
+    must fail with the corrupt-state message, not build a mart of the older rows."""
+    _orders(spark_session, copy, "o3")
+    (copy / "silver" / "orders" / "_delta_log" / f"{1:020d}.json").write_bytes(b"")
+    with pytest.raises(SystemExit) as exit_:
+        main(["run-layer", "layer=gold", *MART])
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert (f"Delta table {copy / 'silver' / 'orders'} is corrupt: its latest commit file "
+            f"{1:020d}.json is empty (0 bytes)") in err
+    assert "RESTORE TABLE delta.`" + str(copy / "silver" / "orders") + "` TO VERSION AS OF 0" in err
+    assert _version(spark_session, copy / "gold" / "n_orders") == 0
+
+    assert doctor_command(["layer=silver", "datasets=[orders]"]) == 1
+    out = capsys.readouterr().out
+    rows = _lines(out)
+    assert rows["silver.orders"][:2] == ["corrupt", "1"]
+    assert rows["silver.orders (quarantine)"][0] == "no table yet"
+    assert "table(s): 0 healthy" in out and ", 1 broken" in out
+    assert f"- silver.orders: Delta table {copy / 'silver' / 'orders'} is corrupt" in out
