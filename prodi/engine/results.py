@@ -30,6 +30,7 @@ class DatasetResult:
     note: str = ""
     version_written: int | None = None  # the target's Delta version the write committed
     started_at: datetime | None = None
+    retries: int = 0  # times the item ran again after losing a write conflict
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)

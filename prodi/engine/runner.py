@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from loguru import logger
 
 from prodi.engine import hooks
+from prodi.engine.redo import run_with_redo
 from prodi.engine.results import DatasetResult, check_conservation
 from prodi.engine.session import RunSession
 from prodi.plugins.run import StageRun
@@ -31,19 +32,29 @@ def run_item(session: RunSession, plan: ItemPlan) -> DatasetResult:
 
 
 def _run_item(session: RunSession, plan: ItemPlan) -> DatasetResult:
-    run = StageRun(plan.item, session.spark, session.run_id, session.secrets)
-    hooks.item_started(session, run)
-    try:
-        result = _run_stages(session, run, plan)
-    except BaseException as exc:
-        hooks.item_finished(session, run, None, exc)
-        raise
-    hooks.item_finished(session, run, result, None)
+    def new_run() -> StageRun:
+        return StageRun(plan.item, session.spark, session.run_id, session.secrets)
+
+    first = new_run()
+    hooks.item_started(session, first)
+    started, started_at = time.monotonic(), datetime.now(timezone.utc)
+    pending = [first]  # the first attempt's run is the one observers were told about
+
+    def new_attempt() -> StageRun:
+        return pending.pop() if pending else new_run()
+
+    result = run_with_redo(
+        lambda run: _run_stages(session, run, plan, started, started_at), new_attempt,
+        session.conflicts, lambda run, exc: hooks.item_finished(session, run, None, exc))
+    if result.retries:
+        result.warnings.append(f"retried {result.retries} time(s) after losing a write conflict "
+                               "to a concurrent run")
+    hooks.item_finished(session, first, result, None)
     return result
 
 
-def _run_stages(session: RunSession, run: StageRun, plan: ItemPlan) -> DatasetResult:
-    started, started_at = time.monotonic(), datetime.now(timezone.utc)
+def _run_stages(session: RunSession, run: StageRun, plan: ItemPlan, started: float,
+                started_at: datetime) -> DatasetResult:
     try:
         for stage in plan.stages:
             stage.run(run)

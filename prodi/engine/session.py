@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from prodi.model.schema.app import AppConfig
+from prodi.model.schema.app import AppConfig, EnvConflictSpec
 from prodi.runtime.platform import on_databricks
 from prodi.secrets.registry import build_chain
 from prodi.secrets.resolver import SecretResolver
@@ -26,6 +26,7 @@ class RunSession:
     secrets: SecretResolver
     run_id: str
     observers: tuple[ItemObserver, ...] = ()  # told when each item starts and ends
+    conflicts: EnvConflictSpec = EnvConflictSpec()  # redoing items that lost a write conflict
 
 
 def spark_conf(app: AppConfig) -> dict[str, str]:
@@ -59,7 +60,7 @@ def open_session(app: AppConfig, run_id: str, vault: SecretVault, environ: Mappi
             for key, value in spark_conf(app).items()}
     spark = get_session(app.spark.master, app_name or app.spark.app_name, conf, app.spark.jars_dir,
                         environ, packages)
-    return RunSession(spark, secrets, run_id, tuple(observers))
+    return RunSession(spark, secrets, run_id, tuple(observers), app.env.conflicts)
 
 
 def _origin(app: AppConfig, key: str) -> str:

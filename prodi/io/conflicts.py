@@ -1,8 +1,10 @@
-"""Writes that lose a Delta conflict to a concurrent run, retried.
+"""Writes that lose a Delta conflict to a concurrent run: retried in place, or recognised and
+described (which table, which run won it, what to do).
 
 Delta commits optimistically: a write whose files another run changed since it read them fails
 with a concurrent-modification error instead of committing. Only writes that recompute their
-input from the table on every attempt are retried here, so a retry never applies stale rows.
+input from the table on every attempt are retried in place here, so a retry never applies stale
+rows; a whole item is run again by the engine (`prodi.engine.runner`).
 """
 
 from __future__ import annotations
@@ -23,10 +25,27 @@ from tenacity import (
 T = TypeVar("T")
 ATTEMPTS = 6
 # Delta's Python classes for its commit conflicts share no base class of their own.
-CONFLICTS = tuple(getattr(delta_errors, name) for name in (
+DELTA_CONFLICTS = tuple(getattr(delta_errors, name) for name in (
     "DeltaConcurrentModificationException", "ConcurrentWriteException", "MetadataChangedException",
     "ProtocolChangedException", "ConcurrentAppendException", "ConcurrentDeleteReadException",
     "ConcurrentDeleteDeleteException", "ConcurrentTransactionException"))
+
+
+class ClaimTaken(Exception):
+    """An exactly-once append made no commit: another run took in what it had read, after
+    this run looked (see `prodi.io.delta_txn`)."""
+
+    def __init__(self, location: str, version: int) -> None:
+        self.location = location
+        super().__init__(f"another run took in ingestion {version} of {location} first")
+
+
+CONFLICTS = (*DELTA_CONFLICTS, ClaimTaken)
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """Whether `exc` is a write losing to a concurrent run (not a fault of its own)."""
+    return isinstance(exc, CONFLICTS)
 
 
 def retry_on_conflict(write: Callable[[], T], table: str) -> T:
@@ -35,10 +54,34 @@ def retry_on_conflict(write: Callable[[], T], table: str) -> T:
 
     def log(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
-        first = str(exc).splitlines()[0] if exc else ""
         logger.warning("{}: a concurrent run committed first ({}); retrying, attempt {} of {}",
-                       table, first, state.attempt_number + 1, ATTEMPTS)
+                       table, first_line(exc), state.attempt_number + 1, ATTEMPTS)
 
-    return retry(retry=retry_if_exception_type(CONFLICTS),
+    return retry(retry=retry_if_exception_type(DELTA_CONFLICTS),
                  wait=wait_random_exponential(multiplier=0.5, max=8),
                  stop=stop_after_attempt(ATTEMPTS), before_sleep=log, reraise=True)(write)()
+
+
+def first_line(exc: BaseException | None) -> str:
+    """A conflict's first line, without Delta's advice about streaming checkpoints."""
+    text = str(exc).strip().splitlines()[0] if exc is not None and str(exc).strip() else ""
+    return text.split(": This error occurs", 1)[0][:300]
+
+
+def latest_other_commit(spark: object, location: str, run_id: str) -> str:
+    """The newest commit of `location` by anything but run `run_id`, as "<operation> by run <id>
+    (version <n>, <time>)": who a lost conflict lost to, from the Delta history."""
+    from delta.tables import DeltaTable
+
+    from prodi.model import commit_note
+
+    try:
+        rows = DeltaTable.forPath(spark, location).history(10).collect()
+    except Exception:  # noqa: BLE001 - the description is a courtesy; the conflict is the error
+        return "a commit of another run"
+    for row in rows:
+        note = commit_note.decode(row["userMetadata"])
+        if note is None or note["prodi_run"] != run_id:
+            who = f"run {note['prodi_run']}" if note else "a writer other than prodi"
+            return f"{row['operation']} by {who} (version {row['version']}, {row['timestamp']})"
+    return "a commit of another run"

@@ -57,6 +57,14 @@ def seen_files(spark: SparkSession, table: str, ledger: str, files: dict[str, st
     return seen
 
 
+def runs_of(spark: SparkSession, ledger: str, paths: list[str]) -> set[str]:
+    """The runs the ledger says took in deliveries of `paths`."""
+    if not delta_tables.exists(spark, ledger):
+        return set()
+    return {r["run_id"] for r in delta_tables.read(spark, ledger)
+            .where(F.col("path").isin(paths)).select("run_id").distinct().collect()}
+
+
 def record(spark: SparkSession, location: str, entries: list[tuple], note: str) -> None:
     """Append (path, size, modified, landed_date, records, quarantined, status, run_id) rows."""
     if not entries:

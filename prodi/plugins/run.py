@@ -56,6 +56,12 @@ class StageRun:
     # How far a source outside the lakehouse has now been read (a watermark, a table version):
     # kept in the note of the target's commit, so it advances only with the rows it covers.
     source_state: dict[str, Any] | None = None
+    # An exactly-once append's claim on the target's ingestion sequence (application id, next
+    # version; see prodi.io.delta_txn), taken before the source looks at what is new.
+    claim: tuple[str, int] | None = None
+    # Whether the item may run again from its read after its write lost a Delta conflict: set by
+    # the write stage when its sink's write is idempotent given a fresh read.
+    redo_safe: bool = False
     warnings: list[str] = field(default_factory=list)  # shown in the run summary
     status: str = "ok"
     note: str = ""

@@ -45,6 +45,13 @@ class Sink(Plugin):
         newest: `latest_per_key` then keeps one row per key and sequence value."""
         return False
 
+    def redo_safe(self, run: StageRun) -> bool:
+        """Whether, after its write lost a Delta conflict to a concurrent run, the item may run
+        again from a fresh read and end as if it had run once: true of writes that replace a
+        scope, keep the newer version of a key, or append under a claim. A sink that can't
+        promise it says False, and a lost conflict then fails the run, naming the other run."""
+        return False
+
     def partition_by(self, item: Item) -> tuple[str, ...]:
         """The section's (or mart's) `partition_by`, else the sink's own option."""
         own = getattr(item.section, "partition_by", ())

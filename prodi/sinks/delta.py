@@ -16,10 +16,20 @@ if TYPE_CHECKING:
 
 
 class Append(Sink):
+    """Adds the rows. Under a claim (an incremental source's read) the append is exactly-once:
+    it commits only if no other run took in anything since the claim was taken."""
+
+    def redo_safe(self, run: StageRun) -> bool:
+        return run.claim is not None
+
     def write(self, df: DataFrame, run: StageRun) -> Written:
         from prodi.io import delta_tables
+        from prodi.io.conflicts import ClaimTaken
 
-        m = delta_tables.append(df, run.target, run.commit_note(), self.partition_by(run.item))
+        m = delta_tables.append(df, run.target, run.commit_note(), self.partition_by(run.item),
+                                txn=run.claim)
+        if run.claim is not None and m.operation == "NONE":
+            raise ClaimTaken(run.target, run.claim[1])
         return Written(m.rows_written, m.version, rows_in=m.rows_in)
 
 
@@ -29,6 +39,9 @@ class Overwrite(Sink):
     def plan(self, item: Item) -> dict[str, Any]:
         mode = f"replace where {LANDED_DATE} = '{item.run_date}'" if item.run_date else "overwrite"
         return {**super().plan(item), "mode": mode}
+
+    def redo_safe(self, run: StageRun) -> bool:
+        return True
 
     def write(self, df: DataFrame, run: StageRun) -> Written:
         from prodi.io import delta_tables
@@ -50,6 +63,9 @@ class ReplacePartitions(Sink):
     def plan(self, item: Item) -> dict[str, Any]:
         return {**super().plan(item),
                 "mode": f"replace the {', '.join(self.partition_by(item))} partitions written"}
+
+    def redo_safe(self, run: StageRun) -> bool:
+        return True
 
     def write(self, df: DataFrame, run: StageRun) -> Written:
         from prodi.io import delta_tables

@@ -108,9 +108,14 @@ class Merge(KeyedSink):
         deletes = self.options.apply_as_deletes
         return {**super().plan(item), **({"deletes_where": deletes} if deletes else {})}
 
+    def redo_safe(self, run: StageRun) -> bool:
+        # The newer version of a key wins whatever order runs commit in; without a sequence the
+        # last writer would win, so a concurrent run's rows could be overwritten by older ones.
+        return self.options.apply_as_deletes is not None or \
+            getattr(run.item.section, "sequence_by", None) is not None
+
     def write(self, df: DataFrame, run: StageRun) -> Written:
         from prodi.io import changes, delta_tables
-        from prodi.io.conflicts import retry_on_conflict
 
         if self.options.apply_as_deletes is not None:
             events = changes.with_deletes(df, self.options.apply_as_deletes)
@@ -120,9 +125,8 @@ class Merge(KeyedSink):
         assert isinstance(section, SectionSpec) and section.keys
         note, parts = run.commit_note(), self.partition_by(run.item)
         arrival = tuple(c for c in ARRIVAL if c in df.columns)
-        # Newer-wins merges commute, so a retry after a lost conflict gives the same table.
-        m = retry_on_conflict(lambda: delta_tables.merge(
-            df, run.target, note, section.keys, section.sequence_by, parts, arrival), run.target)
+        m = delta_tables.merge(df, run.target, note, section.keys, section.sequence_by, parts,
+                               arrival)
         return Written(m.rows_written, m.version, m.rows_skipped, m.rows_in)
 
 
@@ -133,6 +137,9 @@ class Scd2(KeyedSink):
 
     def keeps_versions(self) -> bool:
         return True
+
+    def redo_safe(self, run: StageRun) -> bool:
+        return True  # the change log keeps every version; the history is rebuilt from it
 
     def validate(self, item: Item, columns: list[str] | None) -> list[ConfigError]:
         errors = super().validate(item, columns)

@@ -24,6 +24,10 @@ class Source(Plugin):
     # not cached, and each pass (the rule counts, the quarantine, the write) reads them again,
     # which costs less than building a cache. Otherwise they are cached for the item's run.
     rereadable: ClassVar[bool] = False
+    # It reads only what its target has not taken in yet (new files, rows past a watermark, new
+    # table versions): an append of what it read is then claimed, so that of concurrent runs
+    # only one takes it in (see prodi.io.delta_txn).
+    incremental: ClassVar[bool] = False
 
     def validate(self, item: Item) -> list[ConfigError]:
         """Problems only visible with the item at hand (no JVM)."""

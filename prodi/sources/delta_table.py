@@ -55,6 +55,7 @@ class DeltaTableSource(Source):
     """Lands a Delta table's rows as text: its snapshot at each new version, or its changes."""
 
     Options = DeltaTableOptions
+    incremental = True  # each new version, once
 
     def validate(self, item: Item) -> list[ConfigError]:
         o = self.options

@@ -77,6 +77,7 @@ class Http(Source):
 
     Options = HttpOptions
     counted = False  # it counts what was delivered itself, malformed pages included
+    incremental = True
     secrets: tuple[str, ...] = ()  # the credential values, once resolved (for masking)
 
     @property

@@ -79,6 +79,7 @@ class Jdbc(Source):
     """A table or query of a database, through JDBC."""
 
     Options = JdbcOptions
+    incremental = True  # by watermark; without one, each run's snapshot is appended once
 
     @property
     def _driver(self) -> JdbcDriver | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from loguru import logger
 
-from prodi.model.columns import FILE_MODIFIED, FILE_SIZE, LANDED_DATE, SOURCE_FILE
+from prodi.model.columns import FILE_MODIFIED, FILE_SIZE, LANDED_DATE, RUN_ID, SOURCE_FILE
 from prodi.model.errors import ConfigError, DataError
 from prodi.model.layout import absolute_storage, table_location
 from prodi.plugins.item import Item
@@ -52,6 +52,7 @@ class LandedFiles(Source):
 
     Options = LandedFilesOptions
     counted = False  # it counts the records delivered itself
+    incremental = True
 
     def validate(self, item: Item) -> list[ConfigError]:
         mode = self.options.options.get("mode", "PERMISSIVE").upper()
@@ -101,7 +102,7 @@ class LandedFiles(Source):
             return None
         files = self._in_scope(run, folder.list(run.spark))
         ledger = run.resolve(ledger_location(run.item), "cloud.storage.root")
-        new = self._new_files(run, files, ledger)
+        new, redelivered = self._new_files(run, files, ledger)
         logger.info("{}/{}: {} landed file(s) in {}, {} already ingested, {} new",
                     run.item.layer.name, run.item.name, len(files), folder.path,
                     len(files) - len(new), len(new))
@@ -110,7 +111,10 @@ class LandedFiles(Source):
             return None
         good, per_file = split_delivery(run, o.format, reader, new)
         run.note = f"{len(new)} file(s)"
-        run.quarantine_append = True
+        # The quarantine rows of these files are replaced, not appended to: what an attempt
+        # that never committed (it lost its claim, or was killed) left there is superseded.
+        earlier = file_ledger.runs_of(run.spark, ledger, redelivered) if redelivered else set()
+        run.quarantine_scope = _attempts_at(new, earlier)
         entries = [(f.path, f.size, f.modified, f.landed_date, n, bad,
                     _taken_as(n, bad), run.run_id)
                    for f in new for n, bad in [per_file.get(f.path, (0, 0))]]
@@ -130,14 +134,16 @@ class LandedFiles(Source):
             files = [f for f in files if f.landed_date == run.item.run_date]
         return files
 
-    def _new_files(self, run: StageRun, files: list[LandedFile], ledger: str) -> list[LandedFile]:
-        """Files never taken in, and re-deliveries the policy takes. Rows written before raw
-        recorded file sizes count as the file's delivery, whatever its size now."""
+    def _new_files(self, run: StageRun, files: list[LandedFile], ledger: str
+                   ) -> tuple[list[LandedFile], list[str]]:
+        """Files never taken in, and re-deliveries the policy takes (also by path: the second
+        list). Rows written before raw recorded file sizes count as the file's delivery,
+        whatever its size now."""
         from prodi.io import file_ledger
 
         seen = file_ledger.seen_files(run.spark, run.target, ledger,
                                       {f.path: f.landed_date for f in files})
-        new = []
+        new, redelivered = [], []
         for f in files:
             taken = {(size, modified) for size, modified, _ in seen.get(f.path, ())}
             if (f.size, f.modified) in taken or (None, None) in taken:
@@ -146,7 +152,8 @@ class LandedFiles(Source):
                 new.append(f)  # never seen, or seen only empty: its content is simply new
             elif self._redelivered(run, f, max(size or 0 for size, _ in taken)):
                 new.append(f)
-        return new
+                redelivered.append(f.path)
+        return new, redelivered
 
     def _redelivered(self, run: StageRun, file: LandedFile, size_before: int) -> bool:
         policy = self.options.on_redelivery
@@ -167,6 +174,19 @@ def _taken_as(records: int, quarantined: int) -> str:
     if records > quarantined:
         return "rows"
     return "quarantined" if records else "empty"
+
+
+def _attempts_at(files: list[LandedFile], earlier_runs: set[str]) -> str:
+    """A predicate on quarantine rows: those of `files` not from a run that took them in."""
+    from prodi.model.sql import quoted_literal
+
+    dates = sorted({f.landed_date for f in files if f.landed_date is not None})
+    parts = [f"{SOURCE_FILE} IN ({', '.join(quoted_literal(f.path) for f in files)})"]
+    if dates and all(f.landed_date is not None for f in files):
+        parts.insert(0, f"{LANDED_DATE} IN ({', '.join(quoted_literal(d) for d in dates)})")
+    if earlier_runs:
+        parts.append(f"{RUN_ID} NOT IN ({', '.join(quoted_literal(r) for r in sorted(earlier_runs))})")
+    return " AND ".join(parts)
 
 
 def ledger_location(item: Item) -> str:

@@ -58,6 +58,10 @@ class Read(Stage):
 
     def run(self, run: StageRun) -> None:
         assert self.source is not None
+        if self.source.incremental:
+            from prodi.io.delta_txn import claim
+
+            run.claim = claim(run.spark, run.target).txn
         df = self.source.resolved(run.resolve).read(run)
         if df is None:
             return
@@ -103,6 +107,7 @@ class Write(Stage):
         from functools import reduce
 
         assert self.sink is not None and run.df is not None
+        run.redo_safe = self.sink.redo_safe(run)
         # The evidence first: a run that fails on too many bad rows still keeps them.
         rows = reduce(lambda a, b: a.unionByName(b), run.quarantine) if run.quarantine else None
         run.rows_quarantined = write_quarantine(run, rows)

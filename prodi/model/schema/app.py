@@ -94,6 +94,34 @@ class EnvMaintenanceSpec:
 
 
 @dataclass(frozen=True)
+class EnvConflictSpec:
+    """An item whose write lost a Delta conflict to a concurrent run, and whose sink can redo it
+    from a fresh read, runs again up to `retries` times, after a random pause of up to
+    `backoff_s` * 2^attempt seconds (at most `max_wait_s`)."""
+
+    retries: int = 5
+    backoff_s: float = 0.5
+    max_wait_s: float = 30.0
+
+    @classmethod
+    def from_config(cls, data: Any, path: str, errors: list[ConfigError]
+                    ) -> EnvConflictSpec | None:
+        """The typed fields; a negative number is an error on its key path."""
+        if not isinstance(data, dict):
+            errors.append(ConfigError(path, "a mapping (EnvConflictSpec)", describe(data)))
+            return None
+        known = ("retries", "backoff_s", "max_wait_s")
+        before = len(errors)
+        errors += [ConfigError(join(path, str(k)), f"a known key ({', '.join(known)})",
+                               "unknown key") for k in data if k not in known]
+        values = {k: build(int if k == "retries" else float, data[k], join(path, k), errors)
+                  for k in known if k in data}
+        errors += [ConfigError(join(path, k), "a number >= 0", str(v))
+                   for k, v in values.items() if v is not None and v < 0]
+        return None if len(errors) > before else cls(**values)
+
+
+@dataclass(frozen=True)
 class EnvSpec:
     name: str
     dry_run: bool = False
@@ -103,6 +131,7 @@ class EnvSpec:
     spark_conf: dict[str, str] = field(default_factory=dict)
     databricks: DatabricksJobSpec = DatabricksJobSpec()
     maintenance: EnvMaintenanceSpec = EnvMaintenanceSpec()
+    conflicts: EnvConflictSpec = EnvConflictSpec()
 
 
 @dataclass(frozen=True)
