@@ -1,0 +1,1 @@
+"""Fault injection: concurrent runs, kills, signals and storage faults against a serial baseline."""
