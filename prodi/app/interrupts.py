@@ -68,6 +68,7 @@ class SignalStop:
         self.signum: int | None = None
         self._previous: dict[int, Any] = {}
         self._cancelling = threading.Event()
+        self._cancel_lock = threading.Lock()  # held while a cancel is on its way to Spark
 
     def install(self) -> bool:
         """Handle SIGINT and SIGTERM from now on; False where signals are not ours to handle (a
@@ -90,8 +91,10 @@ class SignalStop:
             raise Interrupted(self.signum, run_id, detail)
 
     def stop_cancelling(self) -> None:
-        """Let Spark jobs run again: the run has stopped (and records so), or a write committed."""
-        self._cancelling.clear()
+        """Let Spark jobs run again: the run has stopped (and records so), or a write committed.
+        Returns once no cancel is on its way (it would cancel the jobs that record the run)."""
+        with self._cancel_lock:
+            self._cancelling.clear()
 
     # ItemObserver: the boundaries where a run stops.
     def item_started(self, session: RunSession, run: StageRun) -> None:
@@ -123,11 +126,14 @@ class SignalStop:
         logger.warning("{} received: cancelling Spark's jobs; the run stops at its next safe "
                        "point ({} again exits at once)", signal.Signals(self.signum).name,
                        "Ctrl-C" if self.signum == signal.SIGINT else "the signal")
-        while self._cancelling.is_set():
-            context = _spark_context()
-            if context is not None:
+        while True:
+            with self._cancel_lock:
+                if not self._cancelling.is_set():
+                    return
+                context = _spark_context()
                 try:
-                    context.cancelAllJobs()
+                    if context is not None:
+                        context.cancelAllJobs()
                 except Exception as exc:  # noqa: BLE001 - the run still stops at its boundary
                     logger.debug("cancelling Spark jobs failed: {}", exc)
             time.sleep(_CANCEL_EVERY_S)
