@@ -76,7 +76,11 @@ def check_layer(loaded: LoadedConfig, environ: Mapping[str, str]) -> list[Checke
     checked = []
     for name, location in layer_tables(loaded):
         resolved = session.secrets.resolve(location, "cloud.storage.root")
-        checked.append(Checked(name, audit(session.spark, resolved)))
+        try:
+            checked.append(Checked(name, audit(session.spark, resolved)))
+        except Exception as exc:  # noqa: BLE001 - one table that can't be checked is reported
+            message = vault.redact(describe_failure(exc).message)
+            checked.append(Checked(name, Audit(resolved, "unreadable", error=message)))
     return checked
 
 
