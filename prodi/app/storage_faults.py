@@ -7,10 +7,13 @@ what the run was doing make the message; the JVM trace goes to DEBUG.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+_MKDIRS = "Mkdirs failed to create"
 # (text in a message of the chain, the cause as the operating system says it, what to do). The
 # first that matches, innermost message first, names the cause.
 _CAUSES = (
@@ -25,9 +28,10 @@ _CAUSES = (
      "give the user running prodi read and write access to that folder"),
     ("Operation not permitted", "Operation not permitted",
      "give the user running prodi read and write access to that folder"),
-    # Hadoop's local file system says only this when it can't create a folder.
-    ("Mkdirs failed to create", "could not create a folder (Permission denied, or a read-only "
-     "file system)", "give the user running prodi write access to that folder"),
+    # Hadoop's local file system says only this when it can't create a folder (`_probe` asks
+    # the operating system why, when the folder is local).
+    (_MKDIRS, "could not create a folder (Permission denied, or a "
+     "read-only file system)", "give the user running prodi write access to that folder"),
 )
 _PATH = re.compile(r"(?:file:)?(/[^\s:;,()'\"\]]+)")
 _CLASS = re.compile(r"^(?:Caused by: )?([\w.$]+(?:Exception|Error))(?::\s*(.*))?$")
@@ -61,8 +65,37 @@ def classify(messages: list[str]) -> StorageFault | None:
     for message in reversed(messages):
         for text, cause, advice in _CAUSES:
             if text in message:
-                return StorageFault(cause, _path(message, messages), _writing(messages), advice)
+                path = _path(message, messages)
+                if text == _MKDIRS:
+                    cause, advice = _probe(path) or (cause, advice)
+                return StorageFault(cause, path, _writing(messages), advice)
     return None
+
+
+def _probe(path: str | None) -> tuple[str, str] | None:
+    """Why a local folder can't be created under `path`'s nearest existing folder, in the words
+    of the other causes; None when it can't tell (not local, or nothing wrong now)."""
+    if path is None:
+        return None
+    folder = Path(path)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        read_only = bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return None
+    for text, cause, advice in _CAUSES:
+        if (text == "Read-only file system" and read_only) or (
+                text == "Permission denied" and not _writable(folder)):
+            return cause, advice
+    return None
+
+
+def _writable(folder: Path) -> bool:
+    # As the process's effective user and capabilities: root without its permission override
+    # (setpriv, a container) is refused like anyone else.
+    effective = os.access in os.supports_effective_ids
+    return os.access(folder, os.W_OK | os.X_OK, effective_ids=effective)
 
 
 def doing(fault: StorageFault, layer: str, name: str, target: str) -> str:

@@ -56,9 +56,6 @@ def test_a_read_only_folder_names_the_file_it_could_not_create():
      "/lh/raw/orders/_delta_log/00000000000000000003.json"),
     ("java.nio.file.AccessDeniedException: /lh/raw/orders/_delta_log", "Permission denied",
      "/lh/raw/orders/_delta_log"),
-    ("java.io.IOException: Mkdirs failed to create file:/lh/raw/orders/_landed_date=2026-01-02 "
-     "(exists=false, cwd=file:/work)", "could not create a folder",
-     "/lh/raw/orders/_landed_date=2026-01-02"),
     ("java.io.IOException: Disk quota exceeded", "Disk quota exceeded", "/lh/silver/orders"),
 ])
 def test_each_cause_in_the_operating_systems_words_with_its_path(cause, expected, path):
@@ -68,6 +65,23 @@ def test_each_cause_in_the_operating_systems_words_with_its_path(cause, expected
     assert fault.cause.startswith(expected)
     assert fault.path == path
     assert fault.writing
+
+
+MKDIRS = ("Caused by: java.io.IOException: Mkdirs failed to create file:{}/_landed_date=2026-01-02 "
+          "(exists=false, cwd=file:/work)")
+
+
+def test_a_folder_hadoop_could_not_create_is_asked_why(tmp_path, monkeypatch):
+    table = tmp_path / "raw" / "orders"
+    table.mkdir(parents=True)
+    messages = [TASK_FAILED, MKDIRS.format(table)]
+    fault = classify(messages)  # nothing wrong with the folder now: Hadoop's words
+    assert fault is not None and fault.cause.startswith("could not create a folder")
+    assert fault.path == f"{table}/_landed_date=2026-01-02"
+    # A folder this process may not write to (a read-only folder, as root without its override).
+    monkeypatch.setattr("prodi.app.storage_faults._writable", lambda folder: folder != table)
+    fault = classify(messages)
+    assert fault is not None and fault.cause == "Permission denied" and fault.writing
 
 
 def test_a_read_names_the_folder_outside_the_table_and_the_item():
