@@ -54,7 +54,7 @@ class Interrupted(BaseException):  # noqa: N818 - what the user did, not an erro
         return signal.Signals(self.signum).name
 
     def __str__(self) -> str:
-        run = f"run {self.run_id} " if self.run_id else "the run "
+        run = f"run {self.run_id} " if self.run_id else ""
         text = (f"{self.parent}: " if self.parent else "") + f"{run}interrupted by {self.signal_name}"
         text += f" {self.detail}" if self.detail else ""
         return text + (f"; resume with: {self.resume}" if self.resume else "")

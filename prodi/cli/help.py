@@ -71,7 +71,14 @@ Backfill (a date range as one sweep in one Spark session; see `prodi backfill --
   run-layer --layers=raw,bronze,silver,gold --from=2026-01-01 --to=2026-01-07   (task parameters)
 
 Exit codes: 0 success, 2 invalid config or command line, 1 a failed run, 3 the run succeeded
-but the run ledger (<storage root>/_prodi) could not be written (see docs/observability.md).
+but the run ledger (<storage root>/_prodi) could not be written (see docs/observability.md),
+130/143 interrupted by SIGINT (Ctrl-C)/SIGTERM.
+
+Signals: SIGINT or SIGTERM cancels Spark's jobs and stops the run at its next safe point: a write
+under way is either cancelled before its commit or committed (and then its dataset finishes);
+the one line printed says which, as the Delta log has it, and a backfill or chain prints the
+command that resumes it. The run ledger records the run as interrupted. A second signal exits
+at once.
 """
 
 BACKFILL = """\

@@ -130,7 +130,8 @@ def _interrupted(stopped: Interrupted) -> None:
 
     from prodi.runtime.session import stop_spark
 
-    logging.getLogger("py4j").setLevel(logging.CRITICAL)  # the gateway going away is expected
+    for name in ("py4j", "py4j.java_gateway", "py4j.clientserver"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)  # the gateway going away is expected
     if "pyspark" in sys.modules:
         stop_spark()
     sys.stdout.flush()

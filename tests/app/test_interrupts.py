@@ -21,6 +21,8 @@ def test_exit_codes_and_the_one_line_message():
                           "in silver/orders: nothing was committed to /lh/silver/orders")
     assert stopped.exit_code == 130
     assert Interrupted(signal.SIGTERM).exit_code == 143
+    assert str(Interrupted(signal.SIGTERM, detail="before its next job started")) == \
+        "interrupted by SIGTERM before its next job started"
     assert str(stopped) == ("run 20260101T000000Z-abc interrupted by SIGINT in silver/orders: "
                             "nothing was committed to /lh/silver/orders")
     stopped.parent, stopped.resume = "backfill B1", "prodi backfill --layers silver --dates d1"
