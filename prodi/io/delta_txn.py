@@ -10,21 +10,25 @@ the others lose the claim, look again, and find it taken in. It rests on Delta's
 protocol alone (no lock files), so it holds on object stores without atomic rename too.
 
 Delta's Python API doesn't expose the sequence, so it is read from the log as Delta
-reconstructs it: the newest checkpoint, then the commits after it.
+reconstructs it: the newest checkpoint, then the commits after it (local logs with plain file
+reads; see `prodi.io.table_files`).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
-from pyspark.errors import AnalysisException
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql import types as T
+
+from prodi.io.table_files import files_of
 
 APP_ID = "prodi-ingest"
-_TXN = T.StructType([T.StructField("txn", T.StructType([
-    T.StructField("appId", T.StringType()), T.StructField("version", T.LongType())]))])
+_COMMIT = re.compile(r"^(\d{20})\.json$")
+# <v>.checkpoint.parquet, <v>.checkpoint.<part>.<parts>.parquet, <v>.checkpoint.<uuid>.parquet
+_CHECKPOINT = re.compile(r"^(\d{20})\.checkpoint(?:\.(\d+)\.(\d+)|\.[0-9a-f-]{36})?\.parquet$")
 
 
 @dataclass(frozen=True)
@@ -47,33 +51,37 @@ def claim(spark: SparkSession, location: str, app_id: str = APP_ID) -> Claim:
 
 def app_version(spark: SparkSession, location: str, app_id: str = APP_ID) -> int | None:
     """The last `txnVersion` of `app_id` committed to the table (None: none, or no table)."""
-    from delta.tables import DeltaTable
-
-    if not DeltaTable.isDeltaTable(spark, location):
-        return None
-    log = f"{location.rstrip('/')}/_delta_log"
-    latest = int(DeltaTable.forPath(spark, location).history(1).collect()[0]["version"])
-    checkpoint = _last_checkpoint(spark, log)
-    versions: list[int | None] = []
+    files = files_of(spark, location)
+    names = files.log_names(location) or []
+    checkpoint = _newest_checkpoint(names)
+    found: list[int] = []
     if checkpoint is not None:
-        # Single- and multi-part checkpoints (`<v>.checkpoint.parquet`, `<v>.checkpoint.<i>.<n>.
-        # parquet`) and a v2 checkpoint's top-level file all carry the txn actions.
-        rows = spark.read.parquet(f"{log}/{checkpoint:020d}.checkpoint*.parquet") \
+        log = f"{location.rstrip('/')}/_delta_log"
+        rows = spark.read.parquet(*[f"{log}/{n}" for n in checkpoint[1]]) \
             .where(F.col("txn.appId") == app_id).agg(F.max("txn.version")).collect()
-        versions.append(rows[0][0])
-    commits = [f"{log}/{v:020d}.json" for v in range((checkpoint or -1) + 1, latest + 1)]
-    if commits:
-        lines = spark.read.text(commits).where(F.col("value").startswith('{"txn"'))
-        rows = lines.select(F.from_json("value", _TXN).alias("a")) \
-            .where(F.col("a.txn.appId") == app_id).agg(F.max("a.txn.version")).collect()
-        versions.append(rows[0][0])
-    found = [v for v in versions if v is not None]
+        found += [rows[0][0]] if rows[0][0] is not None else []
+    since = -1 if checkpoint is None else checkpoint[0]
+    commits = [n for n in names if (m := _COMMIT.match(n)) and int(m.group(1)) > since]
+    for content in files.read(location, commits).values():
+        for line in content.decode("utf-8", "replace").splitlines():
+            if line.startswith('{"txn"'):
+                txn = json.loads(line)["txn"]
+                if txn.get("appId") == app_id:
+                    found.append(int(txn["version"]))
     return max(found) if found else None
 
 
-def _last_checkpoint(spark: SparkSession, log: str) -> int | None:
-    try:
-        rows = spark.read.json(f"{log}/_last_checkpoint").select("version").collect()
-    except AnalysisException:  # no checkpoint yet: every commit file is still there
-        return None
-    return int(rows[0]["version"]) if rows else None
+def _newest_checkpoint(names: list[str]) -> tuple[int, list[str]] | None:
+    """The newest complete checkpoint's version and file names (a multi-part one needs every
+    part; a v2 checkpoint's top-level parquet file carries the txn actions too)."""
+    found: dict[int, list[re.Match[str]]] = {}
+    for m in filter(None, map(_CHECKPOINT.match, names)):
+        found.setdefault(int(m.group(1)), []).append(m)
+    for version in sorted(found, reverse=True):
+        single = [m.string for m in found[version] if m.group(2) is None]
+        if single:
+            return version, single[:1]
+        parts = found[version]
+        if len(parts) == int(parts[0].group(3)):
+            return version, [m.string for m in parts]
+    return None

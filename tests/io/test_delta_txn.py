@@ -62,3 +62,15 @@ def test_of_two_concurrent_appends_under_one_claim_one_commits(spark_session, tm
     lost = [o for o in outcomes if o == "NONE" or is_conflict(o)]  # type: ignore[arg-type]
     assert (len(committed), len(lost)) == (1, 1), outcomes
     assert spark_session.read.format("delta").load(location).count() == 1001
+
+
+def test_the_newest_complete_checkpoint_is_read():
+    v = "{:020d}".format
+    names = [f"{v(10)}.checkpoint.parquet", f"{v(20)}.checkpoint.0000000001.0000000002.parquet",
+             f"{v(21)}.json"]
+    assert delta_txn._newest_checkpoint(names) == (10, [f"{v(10)}.checkpoint.parquet"])
+    names.append(f"{v(20)}.checkpoint.0000000002.0000000002.parquet")
+    assert delta_txn._newest_checkpoint(names)[0] == 20
+    v2 = f"{v(30)}.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.parquet"
+    assert delta_txn._newest_checkpoint([*names, v2]) == (30, [v2])
+    assert delta_txn._newest_checkpoint([f"{v(0)}.json"]) is None
