@@ -10,11 +10,14 @@ from delta.tables import DeltaTable
 
 from prodi.app.doctor import doctor_command
 from prodi.cli.main import main
+from prodi.io import delta_tables
+from prodi.model import commit_note
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 MART = ("+pipeline.marts.n_orders={layer: gold, sql: 'SELECT COUNT(*) AS n FROM orders'}",
         "datasets=[n_orders]")
 SCHEMA = "order_id string, _landed_date string"
+RUN = "20260101T000000Z-0000abcd"
 
 
 def _orders(spark, lakehouse: Path, *ids: str) -> None:
@@ -28,17 +31,13 @@ def _version(spark, table: Path) -> int:
 
 @pytest.fixture(scope="module")
 def lakehouse(spark_session, tmp_path_factory) -> Path:
-    """silver.orders written by hand (two orders), gold's n_orders mart built from it by prodi."""
-    root = tmp_path_factory.mktemp("doctor")
-    mp = pytest.MonkeyPatch()
-    mp.chdir(root)
-    mp.setenv("PRODI_LAKEHOUSE", str(root / "lakehouse"))
-    mp.setenv("PRODI_HYDRA_DIR", str(root / "hydra"))
-    mp.delenv("PRODI_FORCE_DRY_RUN", raising=False)
-    _orders(spark_session, root / "lakehouse", "o1", "o2")
-    main(["run-layer", "layer=gold", *MART])
-    yield root / "lakehouse"
-    mp.undo()
+    """silver.orders (two orders) and gold's n_orders mart, committed as a prodi run would."""
+    root = tmp_path_factory.mktemp("doctor") / "lakehouse"
+    _orders(spark_session, root, "o1", "o2")
+    mart = spark_session.createDataFrame([(2,)], "n long").coalesce(1)  # no empty second file
+    delta_tables.overwrite(mart, str(root / "gold" / "n_orders"),
+                           commit_note.encode(RUN, "w1", "n_orders", {}, None))
+    return root
 
 
 @pytest.fixture
@@ -68,10 +67,16 @@ def test_doctor_finds_a_healthy_layer_healthy(spark_session, lakehouse, capsys, 
     out = capsys.readouterr().out
     rows = _lines(out)
     assert list(rows) == ["gold.n_orders"]
-    state, version, last, outside, location = rows["gold.n_orders"]
-    assert (state, version, outside, location) == ("ok", "0", "0", str(lakehouse / "gold" / "n_orders"))
-    assert last.startswith("prodi run ")
+    assert rows["gold.n_orders"] == ["ok", "0", f"prodi run {RUN}", "0",
+                                     str(lakehouse / "gold" / "n_orders")]
     assert "1 table(s): 1 healthy, 0 not created yet, 0 broken" in out
+    # written by hand, not by prodi: said, but not a fault; nothing quarantined yet: no table
+    assert doctor_command(["layer=silver", "datasets=[orders]"]) == 0
+    rows = _lines(capsys.readouterr().out)
+    assert rows == {"silver.orders": ["ok", "0", "not prodi: WRITE", "0",
+                                      str(lakehouse / "silver" / "orders")],
+                    "silver.orders (quarantine)": ["no table yet",
+                                                   str(lakehouse / "quarantine" / "silver" / "orders")]}
 
 
 def test_a_gold_run_over_a_corrupt_silver_table_fails_and_writes_no_mart(spark_session, copy, capsys):
