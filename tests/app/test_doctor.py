@@ -100,3 +100,19 @@ def test_a_gold_run_over_a_corrupt_silver_table_fails_and_writes_no_mart(spark_s
     assert rows["silver.orders (quarantine)"][0] == "no table yet"
     assert "table(s): 0 healthy" in out and ", 1 broken" in out
     assert f"- silver.orders: Delta table {copy / 'silver' / 'orders'} is corrupt" in out
+
+
+def test_a_silver_run_over_a_half_created_bronze_table_fails_instead_of_skipping(copy, capsys):
+    """The issue's first-write kill: bronze holds data files and an empty _delta_log. Silver
+    used to skip it as missing and exit 0."""
+    bronze = copy / "bronze" / "orders"
+    (bronze / "_delta_log").mkdir(parents=True)
+    (bronze / "part-00000-partial.c000.snappy.parquet").write_bytes(b"PAR1")
+    with pytest.raises(SystemExit) as exit_:
+        main(["run-layer", "layer=silver", "datasets=[orders]"])
+    assert exit_.value.code == 1
+    assert (f"Delta table {bronze} is half-created: it holds 1 data file(s) and an empty _delta_log "
+            "but no commit") in capsys.readouterr().err
+    assert not (copy / "silver" / "orders" / "_delta_log" / f"{1:020d}.json").exists()
+    assert doctor_command(["layer=bronze", "datasets=[orders]"]) == 1
+    assert _lines(capsys.readouterr().out)["bronze.orders"] == ["half-created", str(bronze)]
