@@ -213,8 +213,9 @@ def missing_file_error(exc: BaseException) -> TableStateError | None:
         folder.pop()
     table = "/".join(folder)
     return TableStateError(table, "missing a data file",
-                           f"its current version lists {path[len(table) + 1:]}, which is gone from "
-                           "storage (deleted outside Delta, or lost)", missing_file_remedy(table))
+                           f"the version read lists {path[len(table) + 1:]}, which is gone from "
+                           "storage (deleted outside Delta, by a VACUUM, or lost)",
+                           missing_file_remedy(table))
 
 
 def missing_file_remedy(table: str) -> str:

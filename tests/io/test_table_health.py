@@ -141,8 +141,9 @@ def test_a_missing_data_file_names_the_table_and_the_repair(spark_session, table
     with pytest.raises(TableStateError) as err:
         delta_tables.overwrite(rows, str(tmp_path / "copy"), "copy")
     assert str(err.value) == (
-        f"Delta table {location} is missing a data file: its current version lists "
-        f"day=d1/{gone.name}, which is gone from storage (deleted outside Delta, or lost). Put the "
+        f"Delta table {location} is missing a data file: the version read lists "
+        f"day=d1/{gone.name}, which is gone from storage (deleted outside Delta, by a VACUUM, or "
+        "lost). Put the "
         "file back if you have a copy. Otherwise drop it from the table with `FSCK REPAIR TABLE "
         f"delta.`{location}`` (Databricks; its rows are lost), or return the table to a version "
         f"before that file was added with `RESTORE TABLE delta.`{location}` TO VERSION AS OF <n>` "
