@@ -69,9 +69,9 @@ def inspect(spark: SparkSession, location: str, files: TableFiles | None = None)
     names = files.log_names(location)
     versions = sorted(int(m.group(1)) for n in names or () if (m := _VERSION.match(n)))
     if not versions:
-        if any(_CHECKPOINT.match(n) for n in names or ()):
-            return TableState(location, "corrupt", problem="its _delta_log holds a checkpoint but no "
-                              "commit file")
+        checkpoints = [int(m.group(1)) for n in names or () if (m := _CHECKPOINT.match(n))]
+        if checkpoints:  # Delta reads it from the checkpoint; there is no commit to check
+            return TableState(location, "ok", max(checkpoints))
         leftovers = tuple(f.path for f in files.data_files(location))
         if names is None and not leftovers:
             return TableState(location, "missing")
@@ -119,7 +119,8 @@ def commit_problem(version: int, commit: bytes, checksum: bytes | None,
                     f"{_crc(version)} says {after['numFiles']}: the file was cut short")
         size = before.get("tableSizeBytes", 0) + sum(a.get("size", 0) for a in adds) \
             - sum(r.get("size", 0) for r in removes)
-        if after.get("tableSizeBytes") is not None and size != after["tableSizeBytes"]:
+        sized = all("size" in r for r in removes)  # a remove need not record the size
+        if sized and after.get("tableSizeBytes") is not None and size != after["tableSizeBytes"]:
             return (f"its latest commit file {name} adds up to {size} bytes of data, but its "
                     f"checksum {_crc(version)} says {after['tableSizeBytes']}: the file was changed")
         return None
