@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,12 +54,10 @@ Snapshot = dict[str, Table]
 
 @dataclass(frozen=True)
 class Lakehouse:
-    """A lakehouse root, the working directory its runs start in, and every root its rows may
-    name (a copy's rows still carry the paths of the lakehouse it was copied from)."""
+    """A lakehouse root, and the working directory its runs start in (logs, Hydra's output)."""
 
     root: Path
     workdir: Path
-    names: tuple[str, ...] = field(default=())
 
     def env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in (os.environ if base is None else base).items()
@@ -67,12 +65,19 @@ class Lakehouse:
         return {**env, "PRODI_LAKEHOUSE": str(self.root), "PRODI_HYDRA_DIR": str(self.workdir / "hydra"),
                 "PRODI_LOG_FORMAT": "text"}
 
-    def copy_to(self, base: Path) -> Lakehouse:
-        """A copy under `base` (file times kept: raw records its files' modification times)."""
-        copy = Lakehouse(base / "lakehouse", base / "work", (*self.names, str(self.root)))
-        shutil.copytree(self.root, copy.root, symlinks=True)
-        copy.workdir.mkdir(parents=True, exist_ok=True)
-        return copy
+    def save(self, to: Path) -> Path:
+        """A copy of the lakehouse as it is now (file times kept: raw records its files')."""
+        shutil.copytree(self.root, to, symlinks=True)
+        return to
+
+    def restore(self, saved: Path, workdir: Path) -> Lakehouse:
+        """The lakehouse put back as it was when `saved`, at the same root: prodi keys what it
+        has taken in by absolute path (raw's file ledger, the input versions in commit notes),
+        so a copy at another root would take everything in again."""
+        shutil.rmtree(self.root, ignore_errors=True)
+        shutil.copytree(saved, self.root, symlinks=True)
+        workdir.mkdir(parents=True, exist_ok=True)
+        return Lakehouse(self.root, workdir)
 
 
 def demo_lakehouse(base: Path, *generator_args: str) -> Lakehouse:
@@ -108,30 +113,70 @@ def run_here(lakehouse: Lakehouse, layers: str, *overrides: str) -> None:
         main(["run-layer", f"layer={layers}", *overrides])
 
 
+# The demo's landed files that arrive with the next delivery, after the first has gone through
+# every layer (so a scenario meets tables that exist, as a daily run does); the catalogue
+# changes too.
+NEXT_DELIVERY = ("orders/orders_2026-01-06.csv", "orders/orders_2026-01-07.csv",
+                 "customers/customers_2026-01-07.jsonl")
+CATALOGUE_CHANGE = ("P002", "Green tea 100g", "tea", "6.40", "2026-01-06 08:00:00")
+FIRST, NEXT = "first", "next"
+
+
 @dataclass(frozen=True)
 class Baseline:
-    """A serial history of the demo: per layer, the lakehouse just before its clean run, the
-    tables it left, how many files it added and how long it took (in this process)."""
+    """A serial history of the demo, per delivery (first, next) and layer: the lakehouse saved
+    just before the layer's clean run, the tables it left, how many files it added and how long
+    it took (in this process). Scenarios run at the baseline's own root, one at a time."""
 
-    before: dict[str, Lakehouse]
-    after: dict[str, Snapshot]
-    files_added: dict[str, int]
-    seconds: dict[str, float]
+    lakehouse: Lakehouse
+    saved: dict[tuple[str, str], Path]
+    after: dict[tuple[str, str], Snapshot]
+    files_added: dict[tuple[str, str], int]
+    seconds: dict[tuple[str, str], float]
+
+    def before(self, delivery: str, layer: str, workdir: Path) -> Lakehouse:
+        """The lakehouse as it was before the layer's clean run of `delivery`; runs' logs in
+        `workdir`."""
+        return self.lakehouse.restore(self.saved[delivery, layer], workdir)
 
 
-def build_baseline(spark: SparkSession, base: Path, layers: tuple[str, ...] = LAYERS[:3]) -> Baseline:
-    """Run `layers` once each, in order, on a new demo lakehouse under `base`."""
-    lakehouse = demo_lakehouse(base / "baseline")
-    before, after, added, seconds = {}, {}, {}, {}
+def build_baseline(spark: SparkSession, base: Path, layers: tuple[str, ...] = LAYERS[:3],
+                   deliveries: tuple[str, ...] = (NEXT,)) -> Baseline:
+    """The demo's first delivery, then its next one, through `layers` on a new lakehouse under
+    `base`; the states and results of the deliveries in `deliveries` kept."""
+    from scripts.generate_demo_data import PRODUCTS, write_products
+
+    lakehouse = demo_lakehouse(base)
+    later = base / "not-landed-yet"
+    for name in NEXT_DELIVERY:
+        (later / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(lakehouse.root / LANDING / name, later / name)  # file times kept
+    baseline = Baseline(lakehouse, {}, {}, {}, {})
+    if FIRST in deliveries:
+        _run_layers(spark, FIRST, layers, baseline, base / "saved")
+    else:
+        run_here(lakehouse, ",".join(layers))
+    for name in NEXT_DELIVERY:
+        shutil.move(later / name, lakehouse.root / LANDING / name)
+    products = [CATALOGUE_CHANGE if p[0] == CATALOGUE_CHANGE[0] else p for p in PRODUCTS]
+    write_products(lakehouse.root / LANDING / "products" / "shop.db", tuple(products))
+    if NEXT in deliveries:
+        _run_layers(spark, NEXT, layers, baseline, base / "saved")
+    return baseline
+
+
+def _run_layers(spark: SparkSession, delivery: str, layers: tuple[str, ...], baseline: Baseline,
+                saved: Path) -> None:
+    lakehouse = baseline.lakehouse
     for layer in layers:
-        before[layer] = lakehouse.copy_to(base / f"before-{layer}")
+        key = (delivery, layer)
+        baseline.saved[key] = lakehouse.save(saved / f"{delivery}-{layer}")
         files = lakehouse_files(lakehouse.root)
         started = time.monotonic()
         run_here(lakehouse, layer)
-        seconds[layer] = time.monotonic() - started
-        added[layer] = len(lakehouse_files(lakehouse.root) - files)
-        after[layer] = snapshot(spark, lakehouse, layer)
-    return Baseline(before, after, added, seconds)
+        baseline.seconds[key] = time.monotonic() - started
+        baseline.files_added[key] = len(lakehouse_files(lakehouse.root) - files)
+        baseline.after[key] = snapshot(spark, lakehouse, layer)
 
 
 def lakehouse_files(root: Path) -> set[str]:
@@ -192,28 +237,26 @@ def partial_tables(spark: SparkSession, root: Path) -> dict[str, str]:
 
 def snapshot(spark: SparkSession, lakehouse: Lakehouse, layer: str) -> Snapshot:
     """The layer's tables (records, quarantine, change logs, file ledger), volatile columns left
-    out, the lakehouse roots in values replaced by `<lakehouse>`."""
-    roots = sorted({*lakehouse.names, str(lakehouse.root)}, key=len, reverse=True)
+    out, the lakehouse root in values replaced by `<lakehouse>`."""
+    root = str(lakehouse.root)
     tables = {}
     for name in table_folders(lakehouse.root):
         if layer_of(name) != layer:
             continue
         df = spark.read.format("delta").load(str(lakehouse.root / name))
         columns = tuple(c for c in df.columns if c not in VOLATILE)
-        rows = [tuple(_plain(v, roots) for v in row) for row in df.select(*columns).collect()]
+        rows = [tuple(_plain(v, root) for v in row) for row in df.select(*columns).collect()]
         tables[name] = Table(columns, tuple(sorted(rows, key=repr)))
     return tables
 
 
-def _plain(value: Any, roots: list[str]) -> Any:
+def _plain(value: Any, root: str) -> Any:
     if isinstance(value, str):
-        for root in roots:
-            value = value.replace(root, "<lakehouse>")
-        return value
+        return value.replace(root, "<lakehouse>")
     if isinstance(value, dict):
-        return tuple(sorted((_plain(k, roots), _plain(v, roots)) for k, v in value.items()))
+        return tuple(sorted((_plain(k, root), _plain(v, root)) for k, v in value.items()))
     if isinstance(value, list | tuple):  # arrays, and structs (Rows are tuples)
-        return tuple(_plain(v, roots) for v in value)
+        return tuple(_plain(v, root) for v in value)
     return value
 
 

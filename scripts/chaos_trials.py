@@ -1,5 +1,6 @@
-"""The fault-injection scenarios, each on a copy of a baseline lakehouse and judged against it:
-a run killed with SIGKILL and run again, and two runs of one layer at once."""
+"""The fault-injection scenarios, each on a baseline's lakehouse put back as it was before a
+layer's clean run, and judged against that run: a run killed with SIGKILL and run again, and two
+runs of one layer at once. One scenario at a time per baseline (they share its root)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scripts.chaos_lakehouse import (
+    NEXT,
     Baseline,
     Lakehouse,
     differences,
@@ -30,6 +32,7 @@ class Killed:
     """A run killed at `point` (unless it ended first) on a copy of the baseline's lakehouse."""
 
     layer: str
+    delivery: str  # first | next: the demo delivery the run took in
     lakehouse: Lakehouse
     point: KillPoint
     killed: bool  # False: the run ended before the point came
@@ -38,17 +41,17 @@ class Killed:
     partial: dict[str, str]  # tables left unreadable
 
 
-def kill_run(spark: SparkSession, baseline: Baseline, layer: str, point: KillPoint, base: Path
-             ) -> Killed:
-    """Start `prodi run-layer layer=<layer>` on a copy (under `base`) of the lakehouse the
-    baseline ran it on, and SIGKILL it at `point`."""
-    lakehouse = baseline.before[layer].copy_to(base)
+def kill_run(spark: SparkSession, baseline: Baseline, layer: str, point: KillPoint, base: Path,
+             delivery: str = NEXT) -> Killed:
+    """Start `prodi run-layer layer=<layer>` on the lakehouse as the baseline ran it for
+    `delivery`, and SIGKILL it at `point`; logs under `base`."""
+    lakehouse = baseline.before(delivery, layer, base)
     run = LayerRun(lakehouse, layer)
     killed = kill_at(run, point)
     files_at_kill = run.files_added()
     leftovers = run.leftovers()
     run.wait()
-    return Killed(layer, lakehouse, point, killed, files_at_kill, leftovers,
+    return Killed(layer, delivery, lakehouse, point, killed, files_at_kill, leftovers,
                   partial_tables(spark, lakehouse.root))
 
 
@@ -77,6 +80,10 @@ class KillTrial:
     partial: dict[str, str]  # after the re-run
     differences: list[str]  # the layer's tables after the re-run against the baseline's
 
+    @property
+    def lakehouse(self) -> Lakehouse:
+        return self.run.lakehouse
+
     def faults(self) -> list[str]:
         found = [f"leftover process {pid}" for pid in self.run.leftovers]
         if self.rerun.returncode != 0:
@@ -88,7 +95,7 @@ class KillTrial:
 def judge_rerun(spark: SparkSession, baseline: Baseline, run: Killed, rerun: Finished) -> KillTrial:
     partial = partial_tables(spark, run.lakehouse.root)
     found = [] if rerun.returncode or partial else differences(
-        baseline.after[run.layer], snapshot(spark, run.lakehouse, run.layer))
+        baseline.after[run.delivery, run.layer], snapshot(spark, run.lakehouse, run.layer))
     return KillTrial(run, rerun, partial, found)
 
 
@@ -97,6 +104,7 @@ class PairTrial:
     """Two runs of one layer started together."""
 
     layer: str
+    delivery: str
     lakehouse: Lakehouse
     runs: list[Finished]
     partial: dict[str, str]
@@ -109,16 +117,17 @@ class PairTrial:
                 *self.double_ingested, *self.differences, *self.unexplained_failures]
 
 
-def pair_trial(spark: SparkSession, baseline: Baseline, layer: str, base: Path) -> PairTrial:
-    """Two `prodi run-layer layer=<layer>` at once on a copy (under `base`) of the lakehouse the
-    baseline ran it on, judged against the baseline."""
-    lakehouse = baseline.before[layer].copy_to(base)
+def pair_trial(spark: SparkSession, baseline: Baseline, layer: str, base: Path,
+               delivery: str = NEXT) -> PairTrial:
+    """Two `prodi run-layer layer=<layer>` at once on the lakehouse as the baseline ran it for
+    `delivery`, judged against the baseline; logs under `base`."""
+    lakehouse = baseline.before(delivery, layer, base)
     started = [LayerRun(lakehouse, layer) for _ in range(2)]
     runs = [run.wait() for run in started]
     partial = partial_tables(spark, lakehouse.root)
     tables = [t for t in table_folders(lakehouse.root) if layer_of(t) == layer]
     got = {} if partial else snapshot(spark, lakehouse, layer)
-    expected = baseline.after[layer]
-    return PairTrial(layer, lakehouse, runs, partial, differences(expected, got) if got else [],
+    expected = baseline.after[delivery, layer]
+    return PairTrial(layer, delivery, lakehouse, runs, partial, differences(expected, got) if got else [],
                      ingestion_faults(expected, got) if got and layer == "raw" else [],
                      unexplained_failures(runs, tables))
