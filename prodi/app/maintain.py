@@ -95,9 +95,11 @@ def maintain(loaded: LoadedConfig, plan: MaintenancePlan | None = None,
 
 def maintain_table(spark: SparkSession, task: TableTask, location: str) -> TableResult:
     """Properties, clustering, OPTIMIZE and VACUUM on one table; skipped when there is none."""
-    from prodi.io import maintenance
+    from prodi.io import maintenance, table_health
 
     result = TableResult(task.table)
+    if table_health.check(spark, location).status == "half-created":  # corrupt: raises
+        return TableResult(task.table, "skipped", ["half-created: its next write starts it fresh"])
     layout = maintenance.layout(spark, location)
     if layout is None:
         logger.info("{}: skipped, no Delta table at {} yet", task.table, location)

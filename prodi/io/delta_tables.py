@@ -44,6 +44,15 @@ def exists(spark: SparkSession, location: str) -> bool:
     return state.committed
 
 
+def readable(spark: SparkSession, location: str) -> bool:
+    """Whether a committed table is there for a reader: False when there is none yet; a
+    TableStateError when it is half-created (its writer broke off) or corrupt."""
+    state = table_health.check(spark, location)  # corrupt: raises
+    if state.status == "half-created":
+        raise table_health.state_error(state)
+    return state.committed
+
+
 def read(spark: SparkSession, location: str, version: int | None = None) -> DataFrame:
     """The table, or its snapshot at `version`; TableStateError when it is half-created or
     corrupt."""

@@ -68,7 +68,7 @@ class Sql(Source):
             if view not in wanted:
                 continue
             location = run.location(layer, view)
-            if not delta_tables.exists(spark, location):
+            if not delta_tables.readable(spark, location):
                 missing.append(f"{view} ({layer}, {location})")
                 continue
             run.inputs[location] = version = delta_versions.current_version(spark, location)
