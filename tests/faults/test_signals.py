@@ -21,6 +21,7 @@ from tests.conftest import generate_demo_data
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 PRODI = str(Path(sys.executable).parent / "prodi")
+DATASETS = "datasets=[orders,customers]"  # landed files only: no JDBC driver for Spark to load
 # From the signal to the exit, the run's ledger row written and the JVM stopped: ~5-10 s on an idle
 # two-core machine; under CI's two Spark workers (or a load of 12) several times that.
 PROMPT_S = 45
@@ -143,7 +144,7 @@ def lakehouse(isolated_run: Path) -> Path:
 
 
 def test_sigint_during_a_layer_run(spark_session, isolated_run, lakehouse):
-    run = Prodi(isolated_run, "run-layer", "layer=raw")
+    run = Prodi(isolated_run, "run-layer", "layer=raw", DATASETS)
     run.wait_for("raw/orders: 2 landed file(s)")  # its write is next
     took, spawned = run.signal_and_wait(signal.SIGINT)
 
@@ -163,7 +164,8 @@ def test_sigint_during_a_layer_run(spark_session, isolated_run, lakehouse):
 
 def test_sigterm_during_a_backfill_stops_it_and_prints_its_resume_command(
         spark_session, isolated_run, lakehouse):
-    run = Prodi(isolated_run, "backfill", "--layers", "raw", "--dates", "2026-01-01,2026-01-02")
+    run = Prodi(isolated_run, "backfill", "--layers", "raw", "--dates", "2026-01-01,2026-01-02",
+                DATASETS)
     run.wait_for("raw/orders: 1 landed file(s)")  # the first date's first write is next
     took, spawned = run.signal_and_wait(signal.SIGTERM)
 
@@ -171,7 +173,7 @@ def test_sigterm_during_a_backfill_stops_it_and_prints_its_resume_command(
     assert took < PROMPT_S, run.output
     line = check_clean_output(run.output)
     assert line["signal"] == "SIGTERM" and line["parent"].startswith("backfill ")
-    resume = "prodi backfill --layers raw --dates 2026-01-01,2026-01-02"
+    resume = f"prodi backfill --layers raw --dates 2026-01-01,2026-01-02 '{DATASETS}'"
     assert line["detail"].endswith(f"; resume with: {resume}")
     assert f"backfill interrupted. Re-run what is left with:\n  {resume}\n" in run.output
     assert "run.date=2026-01-02" not in run.output  # it did not go on to the next date
