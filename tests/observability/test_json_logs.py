@@ -13,6 +13,7 @@ import pytest
 from loguru import logger
 
 from prodi.engine.runner import run_item
+from prodi.engine.session import RunSession
 from prodi.observability.logging import configure_logging
 from prodi.secrets.vault import SecretVault
 
@@ -52,8 +53,7 @@ def test_the_runner_binds_the_dataset_for_every_stage(lines):
 
     item = SimpleNamespace(name="orders", layer=SimpleNamespace(name="bronze"), run_date=None,
                            location=lambda layer, name: f"/lake/{layer}/{name}")
-    session = SimpleNamespace(spark=None, run_id="r9", observers=(), secrets=SimpleNamespace(
-        resolve_tree=lambda node, path: node))
+    session = RunSession(None, SimpleNamespace(resolve_tree=lambda node, path: node), "r9")
     with logger.contextualize(run_id="r9", layer="bronze"):
         result = run_item(session, SimpleNamespace(item=item, stages=(Stage(),)))
     assert result.target == "/lake/bronze/orders"
