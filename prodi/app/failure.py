@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from prodi.app.interrupts import Interrupted
 from prodi.app.storage_faults import StorageFaultError, chain_messages, classify, doing
-from prodi.model.errors import ConfigError, ConfigErrors, DataError, SourceError
+from prodi.io.table_health import TableStateError, missing_file_error
+from prodi.model.errors import ConfigError, ConfigErrors, DataError, SourceError, WriteConflictError
 
 CONFIG_EXIT = 2
 RUN_EXIT = 1
@@ -34,6 +35,11 @@ def describe_failure(exc: BaseException) -> Failure:
         return Failure(f"Data problem: {exc}", RUN_EXIT, tb)
     if isinstance(exc, SourceError):
         return Failure(f"Source unavailable: {exc}", RUN_EXIT, tb)
+    if isinstance(exc, WriteConflictError):
+        return Failure(f"Write conflict: {exc}", RUN_EXIT, tb)
+    state = exc if isinstance(exc, TableStateError) else missing_file_error(exc)
+    if state is not None:
+        return Failure(f"Table state: {state}", RUN_EXIT, tb)
     storage = exc if isinstance(exc, StorageFaultError) else storage_fault(exc)
     if storage is not None:
         return Failure(str(storage), RUN_EXIT, tb)

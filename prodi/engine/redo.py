@@ -21,15 +21,12 @@ from tenacity import (
 )
 
 from prodi.io.conflicts import ClaimTaken, first_line, is_conflict, latest_other_commit
+from prodi.model.errors import WriteConflictError
 from prodi.plugins.run import StageRun
 
 if TYPE_CHECKING:
     from prodi.engine.results import DatasetResult
     from prodi.model.schema.app import EnvConflictSpec
-
-
-class WriteConflictError(Exception):
-    """A write lost a Delta conflict to a concurrent run and was not (or no more) redone."""
 
 
 class LostConflict(Exception):

@@ -64,6 +64,12 @@ class DataError(Exception):
     that judged it) changes."""
 
 
+class WriteConflictError(Exception):
+    """A write lost a Delta conflict to a concurrent run and was not (or no more) redone: the
+    message names the table, the commit that won (operation, run, version) and what to do;
+    nothing of the item was committed."""
+
+
 class SourceError(Exception):
     """A system outside the lakehouse could not be read (a database, an API, another table):
     unreachable, refused, or missing what the source names. The message names the dataset, the

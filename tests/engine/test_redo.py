@@ -6,9 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from prodi.engine.redo import WriteConflictError, run_with_redo
+from prodi.engine.redo import run_with_redo
 from prodi.engine.results import DatasetResult
 from prodi.io.conflicts import ClaimTaken
+from prodi.model.errors import WriteConflictError
 from prodi.model.schema.app import EnvConflictSpec
 from prodi.plugins.run import StageRun
 
