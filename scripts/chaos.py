@@ -3,8 +3,8 @@ run again, and pairs of raw runs started together, each on a copy of a serial ba
 lakehouse and compared with it. Prints a summary; exits 1 when any trial found a fault.
 
 usage: python scripts/chaos.py [--trials N] [--pairs N] [--seed S] [--layers raw,bronze,silver]
-                               [--pair-layer L] [--delivery first|next|both] [--max-seconds S]
-                               [--workdir DIR]
+                               [--pair-layer L] [--delivery first|next|both] [--datasets A,B]
+                               [--max-seconds S] [--workdir DIR]
 
 Trials run one after another, at the baseline's own root (prodi keys what it has taken in by
 absolute path, so each trial puts the saved state back there).
@@ -41,6 +41,8 @@ def main() -> int:
     parser.add_argument("--delivery", choices=("first", "next", "both"), default="both",
                         help="trials on the demo's first delivery (tables created by the run), "
                              "its next one (tables there already), or each in turn")
+    parser.add_argument("--datasets", default=None,
+                        help="the datasets every run takes, e.g. orders,customers (default: all)")
     parser.add_argument("--max-seconds", type=float, default=60.0,
                         help="latest time-based kill point, seconds after the run started")
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary folder")
@@ -57,7 +59,8 @@ def main() -> int:
     needed = (*layers, ns.pair_layer) if ns.pairs else layers
     ordered = LAYERS[:max(LAYERS.index(layer) for layer in needed) + 1]
     deliveries = (FIRST, NEXT) if ns.delivery == "both" else (ns.delivery,)
-    baseline = build_baseline(spark, workdir / "baseline", ordered, deliveries)
+    overrides = (f"datasets=[{ns.datasets}]",) if ns.datasets else ()
+    baseline = build_baseline(spark, workdir / "baseline", ordered, deliveries, overrides)
     print("baseline: " + ", ".join(f"{layer} ({delivery}) {seconds:.0f}s, "
                                    f"{baseline.files_added[delivery, layer]} files"
                                    for (delivery, layer), seconds in baseline.seconds.items()),

@@ -54,10 +54,12 @@ Snapshot = dict[str, Table]
 
 @dataclass(frozen=True)
 class Lakehouse:
-    """A lakehouse root, and the working directory its runs start in (logs, Hydra's output)."""
+    """A lakehouse root, the working directory its runs start in (logs, Hydra's output), and
+    the overrides every `prodi run-layer` on it takes (e.g. `datasets=[orders]`)."""
 
     root: Path
     workdir: Path
+    overrides: tuple[str, ...] = ()
 
     def env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         env = {k: v for k, v in (os.environ if base is None else base).items()
@@ -77,15 +79,15 @@ class Lakehouse:
         shutil.rmtree(self.root, ignore_errors=True)
         shutil.copytree(saved, self.root, symlinks=True)
         workdir.mkdir(parents=True, exist_ok=True)
-        return Lakehouse(self.root, workdir)
+        return Lakehouse(self.root, workdir, self.overrides)
 
 
-def demo_lakehouse(base: Path, *generator_args: str) -> Lakehouse:
+def demo_lakehouse(base: Path, overrides: tuple[str, ...] = ()) -> Lakehouse:
     """A new lakehouse under `base` with the demo's landing zone and nothing ingested."""
-    lakehouse = Lakehouse(base / "lakehouse", base / "work")
+    lakehouse = Lakehouse(base / "lakehouse", base / "work", overrides)
     lakehouse.workdir.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, str(REPO / "scripts" / "generate_demo_data.py"),
-                    str(lakehouse.root / LANDING), *generator_args], check=True, capture_output=True)
+                    str(lakehouse.root / LANDING)], check=True, capture_output=True)
     return lakehouse
 
 
@@ -105,12 +107,12 @@ def _inside(lakehouse: Lakehouse) -> Iterator[None]:
         os.environ.update(saved_env)
 
 
-def run_here(lakehouse: Lakehouse, layers: str, *overrides: str) -> None:
+def run_here(lakehouse: Lakehouse, layers: str) -> None:
     """`prodi run-layer layer=<layers>` in this process (its Spark session, if one is active)."""
     from prodi.cli.main import main
 
     with _inside(lakehouse):
-        main(["run-layer", f"layer={layers}", *overrides])
+        main(["run-layer", f"layer={layers}", *lakehouse.overrides])
 
 
 # The demo's landed files that arrive with the next delivery, after the first has gone through
@@ -141,12 +143,13 @@ class Baseline:
 
 
 def build_baseline(spark: SparkSession, base: Path, layers: tuple[str, ...] = LAYERS[:3],
-                   deliveries: tuple[str, ...] = (NEXT,)) -> Baseline:
+                   deliveries: tuple[str, ...] = (NEXT,), overrides: tuple[str, ...] = ()
+                   ) -> Baseline:
     """The demo's first delivery, then its next one, through `layers` on a new lakehouse under
-    `base`; the states and results of the deliveries in `deliveries` kept."""
+    `base`, every run with `overrides`; the states and results of `deliveries` kept."""
     from scripts.generate_demo_data import PRODUCTS, write_products
 
-    lakehouse = demo_lakehouse(base)
+    lakehouse = demo_lakehouse(base, overrides)
     later = base / "not-landed-yet"
     for name in NEXT_DELIVERY:
         (later / name).parent.mkdir(parents=True, exist_ok=True)

@@ -55,13 +55,14 @@ class Finished:
 class LayerRun:
     """`prodi run-layer layer=<layers>` started on a lakehouse, in a session of its own."""
 
-    def __init__(self, lakehouse: Lakehouse, layers: str, *overrides: str) -> None:
+    def __init__(self, lakehouse: Lakehouse, layers: str) -> None:
         self.lakehouse = lakehouse
         self.log = lakehouse.workdir / f"run-{layers.replace(',', '-')}-{uuid.uuid4().hex[:8]}.log"
         self.files_before = lakehouse_files(lakehouse.root)
         with self.log.open("w") as out:
             self.process = subprocess.Popen(
-                [str(PRODI), "run-layer", f"layer={layers}", *overrides], cwd=lakehouse.workdir,
+                [str(PRODI), "run-layer", f"layer={layers}", *lakehouse.overrides],
+                cwd=lakehouse.workdir,
                 env=_env(lakehouse), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         self.started = time.monotonic()
         self.killed = False
