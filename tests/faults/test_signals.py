@@ -22,9 +22,9 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 PRODI = str(Path(sys.executable).parent / "prodi")
 DATASETS = "datasets=[orders,customers]"  # landed files only: no JDBC driver for Spark to load
-# From the signal to the exit, the run's ledger row written and the JVM stopped: ~5-10 s on an idle
-# two-core machine; under CI's two Spark workers (or a load of 12) several times that.
-PROMPT_S = 45
+# From the signal to the exit, the run's ledger row written and the JVM stopped, takes ~5-10 s on
+# an idle two-core machine (docs/reliability.md), several times that under load: not a timed test.
+# That it stopped at all is the exit code, and the work it did not go on to.
 INTERRUPTED = re.compile(r"^prodi: (?:(?P<parent>\w+ \S+): )?run (?P<run>\S+) interrupted by "
                          r"(?P<signal>SIG\w+) (?P<detail>.*)$", re.MULTILINE)
 
@@ -55,15 +55,13 @@ class Prodi:
             assert time.monotonic() < deadline, f"no {text!r} in time:\n{self.output}"
             time.sleep(0.05)
 
-    def signal_and_wait(self, signum: int) -> tuple[float, set[int]]:
-        """Send `signum`; the seconds until the process ended, and its descendants before."""
+    def signal_and_wait(self, signum: int) -> set[int]:
+        """Send `signum` and wait for the process to end; its descendants before."""
         spawned = descendants(self.proc.pid)
-        sent = time.monotonic()
         self.proc.send_signal(signum)
-        self.proc.wait(timeout=120)
-        took = time.monotonic() - sent
+        self.proc.wait(timeout=300)  # a hang guard, not a speed target
         self._reader.join(timeout=10)
-        return took, spawned
+        return spawned
 
 
 def descendants(pid: int) -> set[int]:
@@ -146,10 +144,9 @@ def lakehouse(isolated_run: Path) -> Path:
 def test_sigint_during_a_layer_run(spark_session, isolated_run, lakehouse):
     run = Prodi(isolated_run, "run-layer", "layer=raw", DATASETS)
     run.wait_for("raw/orders: 2 landed file(s)")  # its write is next
-    took, spawned = run.signal_and_wait(signal.SIGINT)
+    spawned = run.signal_and_wait(signal.SIGINT)
 
     assert run.proc.returncode == 130, run.output
-    assert took < PROMPT_S, run.output
     line = check_clean_output(run.output)
     assert line["signal"] == "SIGINT" and line["parent"] is None
     check_no_leftovers(spawned)
@@ -167,10 +164,9 @@ def test_sigterm_during_a_backfill_stops_it_and_prints_its_resume_command(
     run = Prodi(isolated_run, "backfill", "--layers", "raw", "--dates", "2026-01-01,2026-01-02",
                 DATASETS)
     run.wait_for("raw/orders: 1 landed file(s)")  # the first date's first write is next
-    took, spawned = run.signal_and_wait(signal.SIGTERM)
+    spawned = run.signal_and_wait(signal.SIGTERM)
 
     assert run.proc.returncode == 143, run.output
-    assert took < PROMPT_S, run.output
     line = check_clean_output(run.output)
     assert line["signal"] == "SIGTERM" and line["parent"].startswith("backfill ")
     resume = f"prodi backfill --layers raw --dates 2026-01-01,2026-01-02 '{DATASETS}'"
