@@ -97,7 +97,7 @@ def alive(pids: set[int]) -> set[int]:
 
 def check_no_leftovers(spawned: set[int]) -> None:
     assert spawned, "the JVM was never seen under prodi"
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30  # a process just told to exit, on a loaded machine
     while alive(spawned) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(spawned)
