@@ -1,6 +1,7 @@
 """Fault injection, many times over: `prodi run-layer` killed with SIGKILL at random points and
-run again, and pairs of raw runs started together, each on a copy of a serial baseline's demo
-lakehouse and compared with it. Prints a summary; exits 1 when any trial found a fault.
+run again, and pairs of raw runs started together, each on the demo lakehouse of a serial
+baseline as it was before that layer's clean run, and compared with what that run left. Prints a
+summary; exits 1 when any trial found a fault.
 
 usage: python scripts/chaos.py [--trials N] [--pairs N] [--seed S] [--layers raw,bronze,silver]
                                [--pair-layer L] [--delivery first|next|both] [--datasets A,B]
@@ -51,6 +52,8 @@ def main() -> int:
     seed = ns.seed if ns.seed is not None else random.randrange(1_000_000)
     workdir = ns.workdir or Path(tempfile.mkdtemp(prefix="prodi-chaos-"))
 
+    # Every harness module loaded now: a long run can't mix in edits made while it goes on.
+    from scripts import chaos_processes, chaos_trials  # noqa: F401
     from scripts.chaos_lakehouse import FIRST, LAYERS, NEXT, build_baseline
 
     spark = _spark()
