@@ -14,7 +14,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from prodi.io import delta_tables
-from prodi.model.columns import FILE_MODIFIED, FILE_SIZE, LANDED_DATE, SOURCE_FILE
+from prodi.model.columns import FILE_MODIFIED, FILE_SIZE, LANDED_DATE, RUN_ID, SOURCE_FILE
 
 SCHEMA = T.StructType([
     T.StructField("path", T.StringType(), False),
@@ -34,10 +34,13 @@ Delivery = tuple[int | None, int | None, str]
 
 
 def seen_files(spark: SparkSession, table: str, ledger: str, files: dict[str, str | None]
-               ) -> dict[str, set[Delivery]]:
+               ) -> tuple[dict[str, set[Delivery]], list[tuple]]:
     """The deliveries already taken in of `files` (path -> landed date): from the ledger, and
-    for paths it lacks, from the table's rows of their landed dates."""
+    for paths it lacks, from the table's rows of their landed dates. Also the ledger entries
+    those rows stand for (a run stopped between its rows' commit and its ledger's), to record:
+    (path, size, modified, landed_date, records, 0, "rows", run_id), quarantined still 0."""
     seen: dict[str, set[Delivery]] = {}
+    unrecorded: list[tuple] = []
     paths = list(files)
     if paths and delta_tables.exists(spark, ledger):
         for r in delta_tables.read(spark, ledger).where(F.col("path").isin(paths)) \
@@ -50,11 +53,26 @@ def seen_files(spark: SparkSession, table: str, ledger: str, files: dict[str, st
         if None not in dates:
             rows = rows.where(F.col(LANDED_DATE).isin(sorted(dates)))
         recorded = [c for c in (FILE_SIZE, FILE_MODIFIED) if c in rows.columns]
-        for r in rows.where(F.col(SOURCE_FILE).isin(unknown)).select(SOURCE_FILE, *recorded) \
-                .distinct().collect():
+        for r in rows.where(F.col(SOURCE_FILE).isin(unknown)) \
+                .groupBy(SOURCE_FILE, *recorded, LANDED_DATE, RUN_ID).count().collect():
             delivery = (r[FILE_SIZE], r[FILE_MODIFIED]) if recorded else (None, None)
             seen.setdefault(r[SOURCE_FILE], set()).add((*delivery, "rows"))
-    return seen
+            if recorded:
+                unrecorded.append((r[SOURCE_FILE], *delivery, r[LANDED_DATE], r["count"], 0,
+                                   "rows", r[RUN_ID]))
+    return seen, unrecorded
+
+
+def with_quarantined(spark: SparkSession, quarantine: str, entries: list[tuple]) -> list[tuple]:
+    """`seen_files`' unrecorded entries with their records quarantined by the same run added."""
+    if not entries or not delta_tables.exists(spark, quarantine):
+        return entries
+    counts = {(r[SOURCE_FILE], r[RUN_ID]): r["count"] for r in delta_tables.read(spark, quarantine)
+              .where(F.col(SOURCE_FILE).isin([e[0] for e in entries]))
+              .groupBy(SOURCE_FILE, RUN_ID).count().collect()}
+    return [(path, size, modified, date, rows + counts.get((path, run), 0),
+             counts.get((path, run), 0), status, run)
+            for path, size, modified, date, rows, _, status, run in entries]
 
 
 def runs_of(spark: SparkSession, ledger: str, paths: list[str]) -> set[str]:

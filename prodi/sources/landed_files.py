@@ -141,8 +141,15 @@ class LandedFiles(Source):
         whatever its size now."""
         from prodi.io import file_ledger
 
-        seen = file_ledger.seen_files(run.spark, run.target, ledger,
-                                      {f.path: f.landed_date for f in files})
+        seen, unrecorded = file_ledger.seen_files(run.spark, run.target, ledger,
+                                                  {f.path: f.landed_date for f in files})
+        if unrecorded:  # a run stopped after its rows committed and before its ledger did
+            quarantine = run.location(f"quarantine/{run.item.layer.name}", run.item.name)
+            mended = file_ledger.with_quarantined(run.spark, quarantine, unrecorded)
+            run.warn(f"{len(mended)} file(s) in raw but not in its file ledger (a run stopped "
+                     "between the two commits) are recorded there now")
+            run.on_success(lambda: file_ledger.record(run.spark, ledger, mended,
+                                                      run.commit_note()))
         new, redelivered = [], []
         for f in files:
             taken = {(size, modified) for size, modified, _ in seen.get(f.path, ())}
