@@ -84,8 +84,25 @@ def runs_of(spark: SparkSession, ledger: str, paths: list[str]) -> set[str]:
 
 
 def record(spark: SparkSession, location: str, entries: list[tuple], note: str) -> None:
-    """Append (path, size, modified, landed_date, records, quarantined, status, run_id) rows."""
+    """Add (path, size, modified, landed_date, records, quarantined, status, run_id) rows for
+    the deliveries not recorded yet: the run that took them in and a run mending the ledger
+    after it (it found them in raw's rows before their entries landed) may record them at once."""
+    from delta.tables import DeltaTable
+
+    from prodi.io.conflicts import retry_on_conflict
+
     if not entries:
         return
-    df = spark.createDataFrame(entries, T.StructType(SCHEMA.fields[:-1]))
-    delta_tables.append(df.withColumn("recorded_at", F.current_timestamp()), location, note)
+    df = spark.createDataFrame(entries, T.StructType(SCHEMA.fields[:-1])) \
+        .withColumn("recorded_at", F.current_timestamp())
+
+    def add() -> None:
+        if not delta_tables.exists(spark, location):
+            delta_tables.append(df, location, note)
+            return
+        delivery = " AND ".join(f"t.{c} = s.{c}" for c in ("path", "size", "modified"))
+        with delta_tables.session_conf(spark, delta_tables.merge_conf(note)):
+            DeltaTable.forPath(spark, location).alias("t").merge(df.alias("s"), delivery) \
+                .whenNotMatchedInsertAll().execute()
+
+    retry_on_conflict(add, location)
