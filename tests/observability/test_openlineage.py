@@ -11,6 +11,9 @@ from loguru import logger
 
 from prodi.app.openlineage_events import dataset_name, observers, run_uuid
 from prodi.engine.runner import run_item
+from prodi.engine.session import RunSession
+from prodi.secrets.registry import build_chain
+from prodi.secrets.resolver import SecretResolver
 from prodi.secrets.vault import SecretVault
 
 SECRET = "hunter2+canary/=="
@@ -33,9 +36,8 @@ def _run(stage: Stage, observing: list) -> object:
     layer = SimpleNamespace(name="silver", upstream="bronze", items="datasets")
     item = SimpleNamespace(name="orders", layer=layer, run_date="2026-01-02",
                            location=lambda layer, name: f"/lake/{layer}/{name}")
-    session = SimpleNamespace(spark=None, run_id="r1", observers=tuple(observing),
-                              secrets=SimpleNamespace(resolve_tree=lambda node, path: node,
-                                                      vault=vault))
+    session = RunSession(spark=None, secrets=SecretResolver(build_chain(None, environ={}), vault),
+                         run_id="r1", observers=tuple(observing))
     return run_item(session, SimpleNamespace(item=item, stages=(stage,)))
 
 
