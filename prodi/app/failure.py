@@ -10,6 +10,7 @@ from prodi.app.interrupts import Interrupted
 from prodi.app.storage_faults import StorageFaultError, chain_messages, classify, doing
 from prodi.io.table_health import TableStateError, missing_file_error
 from prodi.model.errors import ConfigError, ConfigErrors, DataError, SourceError, WriteConflictError
+from prodi.sources.missing_input import MissingInputError
 
 CONFIG_EXIT = 2
 RUN_EXIT = 1
@@ -33,6 +34,8 @@ def describe_failure(exc: BaseException) -> Failure:
         return Failure(f"Secret error: {exc}", CONFIG_EXIT if _is_config_like(exc) else RUN_EXIT, tb)
     if isinstance(exc, DataError):
         return Failure(f"Data problem: {exc}", RUN_EXIT, tb)
+    if isinstance(exc, MissingInputError):
+        return Failure(f"Missing input: {exc}", RUN_EXIT, tb)
     if isinstance(exc, SourceError):
         return Failure(f"Source unavailable: {exc}", RUN_EXIT, tb)
     if isinstance(exc, WriteConflictError):

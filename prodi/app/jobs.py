@@ -22,6 +22,7 @@ from loguru import logger
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from prodi.app.failure import describe_failure
+from prodi.app.hydra_dirs import settle_output_dirs
 from prodi.app.recording import signal_stop
 from prodi.app.run import RunOutcome, execute
 from prodi.config.compose import CONFIG_NAME, composer, composition_error
@@ -74,6 +75,12 @@ def compose_jobs(jobs: list[list[str]], shared: list[str], multirun: bool,
                     cfg = hydra.compose_config(CONFIG_NAME, [*overrides, *extra],
                                                run_mode=RunMode.RUN, from_shell=True)
                 composed.append(Job(overrides, cfg, load(cfg, overrides, environ)))
+            sweep_dir = None
+            if master is not None:
+                settle_output_dirs(master, all(j.loaded.dry_run.enabled for j in composed))
+                sweep_dir = str(master.hydra.sweep.dir)
+            for job in composed:
+                settle_output_dirs(job.cfg, job.loaded.dry_run.enabled, sweep_dir)
         except ConfigError as exc:
             raise ConfigErrors([exc]) from None
         except HydraException as exc:

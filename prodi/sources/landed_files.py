@@ -19,6 +19,12 @@ from prodi.model.layout import absolute_storage, table_location
 from prodi.plugins.item import Item
 from prodi.plugins.run import StageRun
 from prodi.sources.base import Source
+from prodi.sources.missing_input import (
+    folder_missing_on_disk,
+    handle_missing,
+    landing_folder,
+    plan_note,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -79,8 +85,11 @@ class LandedFiles(Source):
     def plan(self, item: Item) -> dict[str, Any]:
         o = self.options
         scope = f"{LANDED_DATE} = '{item.run_date}'" if item.run_date else "all dates"
-        where = f"{absolute_storage(o.path)}/{'**/' if o.recursive else ''}{o.glob}"
-        return {"reads": f"{where} ({o.format}, files not yet ingested; {scope})"}
+        folder = absolute_storage(o.path)
+        where = f"{folder}/{'**/' if o.recursive else ''}{o.glob}"
+        missing = [landing_folder(folder, o.glob)] if folder_missing_on_disk(folder) else []
+        return {"reads": f"{where} ({o.format}, files not yet ingested; {scope})",
+                **plan_note(item, missing)}
 
     def read(self, run: StageRun) -> DataFrame | None:
         from prodi.io import file_ledger
@@ -96,9 +105,8 @@ class LandedFiles(Source):
         if o.format == "json":  # numbers as written (1.10 stays 1.10), not as inferred doubles
             reader.setdefault("primitivesAsString", "true")
         folder = LandingFolder(absolute_storage(o.path), o.glob, o.date_pattern, o.recursive)
-        if not folder.exists(run.spark):
-            run.warn(f"the landing folder {folder.path} does not exist")
-            run.stop("no input", "")
+        if not folder.exists(run.spark):  # a folder that is there but empty has nothing new
+            handle_missing(run, [landing_folder(folder.path, o.glob)])
             return None
         files = self._in_scope(run, folder.list(run.spark))
         ledger = run.resolve(ledger_location(run.item), "cloud.storage.root")

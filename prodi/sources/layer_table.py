@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from loguru import logger
-
 from prodi.model.columns import LANDED_DATE
 from prodi.model.errors import ConfigError
 from prodi.plugins.item import Item
 from prodi.plugins.run import StageRun
 from prodi.sources.base import Source
+from prodi.sources.missing_input import (
+    MissingInput,
+    handle_missing,
+    plan_note,
+    table_missing_on_disk,
+    upstream_table,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -25,8 +30,9 @@ class LayerTableOptions:
 
 class LayerTable(Source):
     """Rows of a dataset one layer down; with a run date, only that date's `_landed_date` rows;
-    either way only the partitions that changed since the target last read them. An item whose
-    table doesn't exist yet is skipped with a warning, not failed; one whose table is
+    either way only the partitions that changed since the target last read them. A table that
+    doesn't exist yet fails the run, naming the layer run that builds it (with
+    `run.allow_missing_upstream=true`: the item is skipped with a warning); one that is
     half-created or corrupt fails (`prodi.io.table_health`)."""
 
     Options = LayerTableOptions
@@ -57,7 +63,14 @@ class LayerTable(Source):
         scope = f"{LANDED_DATE} = '{item.run_date}'" if item.run_date else "all dates"
         since = "everything (full refresh)" if item.app.run.full_refresh else \
             "only partitions changed since the target's last run"
-        return {"reads": f"{item.location(*self._where(item))} ({scope}; {since})"}
+        location = item.location(*self._where(item))
+        missing = [self._missing(item, location)] if table_missing_on_disk(location) else []
+        return {"reads": f"{location} ({scope}; {since})", **plan_note(item, missing)}
+
+    def _missing(self, item: Item, location: str) -> MissingInput:
+        layer, _ = self._where(item)
+        return upstream_table(layer, location, item.run_date if
+                              item.catalog.get(layer).dated else None)
 
     def read(self, run: StageRun) -> DataFrame | None:
         """The upstream rows the target lacks: of the run date, or of the dates whose partitions
@@ -69,8 +82,7 @@ class LayerTable(Source):
         layer, dataset = self._where(run.item)
         location = run.location(layer, dataset)
         if not delta_tables.readable(run.spark, location):
-            run.stop("skipped", f"no {layer} table yet at {location} (run layer={layer} first)")
-            logger.warning("{}/{}: {}", run.item.layer.name, run.item.name, run.note)
+            handle_missing(run, [self._missing(run.item, location)])
             return None
         version = delta_versions.current_version(run.spark, location)
         run.inputs[location] = version

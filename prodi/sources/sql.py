@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from prodi.model.errors import ConfigError
@@ -10,13 +11,16 @@ from prodi.model.sql import referenced_tables, sql_problem
 from prodi.plugins.item import Item, items_of
 from prodi.plugins.run import StageRun
 from prodi.sources.base import Source
+from prodi.sources.missing_input import (
+    MissingInput,
+    handle_missing,
+    plan_note,
+    table_missing_on_disk,
+    upstream_table,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
-
-
-class MissingUpstreamError(Exception):
-    """A mart reads a table that has not been built yet."""
 
 
 class Sql(Source):
@@ -53,8 +57,19 @@ class Sql(Source):
                 for table in sorted(referenced_tables(item.section.sql) - set(views))]
 
     def plan(self, item: Item) -> dict[str, Any]:
+        missing = [m for m in self._inputs(item, item.location) if table_missing_on_disk(m.path)]
         return {"reads": f"{item.layer.upstream} views ({', '.join(item.upstream_items())})",
-                "sql": self._sql(item).strip()}
+                "sql": self._sql(item).strip(), **plan_note(item, missing)}
+
+    def _read_views(self, item: Item) -> list[tuple[str, str]]:
+        """The views the query reads: (view name, the layer whose table it is)."""
+        wanted = referenced_tables(self._sql(item))
+        return [(view, layer) for view, layer in self._views(item) if view in wanted]
+
+    def _inputs(self, item: Item, location: Callable[[str, str], str]) -> list[MissingInput]:
+        """Each table the query reads, as what would be missing if it weren't there."""
+        return [upstream_table(layer, location(layer, view))
+                for view, layer in self._read_views(item)]
 
     def read(self, run: StageRun) -> DataFrame | None:
         """The mart's query over its input tables, pinned to their current versions; nothing
@@ -62,23 +77,17 @@ class Sql(Source):
         from prodi.io import delta_tables, delta_versions
 
         item, spark = run.item, run.spark
-        wanted = referenced_tables(self._sql(item))
-        missing, read = [], []
-        for view, layer in self._views(item):
-            if view not in wanted:
-                continue
-            location = run.location(layer, view)
-            if not delta_tables.readable(spark, location):
-                missing.append(f"{view} ({layer}, {location})")
-                continue
-            run.inputs[location] = version = delta_versions.current_version(spark, location)
-            read.append(f"{view} v{version}")
-            delta_tables.read(spark, location, version).createOrReplaceTempView(view)
-            run.on_done(lambda v=view: spark.catalog.dropTempView(v))
+        inputs = self._inputs(item, run.location)
+        missing = [m for m in inputs if not delta_tables.readable(spark, m.path)]
         if missing:
-            raise MissingUpstreamError(
-                f"mart {item.name!r} reads {missing}, which have no table yet; run "
-                f"layer={item.layer.upstream} first")
+            handle_missing(run, missing)
+            return None
+        read = []
+        for (view, _), table in zip(self._read_views(item), inputs, strict=True):
+            run.inputs[table.path] = version = delta_versions.current_version(spark, table.path)
+            read.append(f"{view} v{version}")
+            delta_tables.read(spark, table.path, version).createOrReplaceTempView(view)
+            run.on_done(lambda v=view: spark.catalog.dropTempView(v))
         if not run.full_refresh and delta_tables.exists(spark, run.target):
             last = next(delta_versions.processed(spark, run.target), None)
             if last is not None and last.inputs == run.inputs:

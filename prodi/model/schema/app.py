@@ -140,6 +140,9 @@ class RunSpec:
     date: str | None = None
     full_refresh: bool = False  # rebuild from everything upstream, not only what is new
     show: bool = False  # print the last layer's tables after a successful run, same session
+    # An upstream table or landing folder that doesn't exist fails the run (naming it and what
+    # creates it); true: the item is skipped with a warning instead (a fresh environment).
+    allow_missing_upstream: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,52 @@
+"""Where Hydra keeps its record of a run (`.hydra/`, a sweep's `multirun.yaml`): beside the run
+ledger under the lakehouse root by default (prodi/conf/config.yaml), never in the directory the
+user started prodi from. Hydra writes it with local file APIs, so with a root on remote storage
+(abfss://, s3a://, gs://) it goes to the user's cache, as a dry-run's does (a dry-run writes
+nothing to the lakehouse). See docs/run/hydra-outputs.md."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf, open_dict
+
+DIR_KEYS = ("hydra.run.dir", "hydra.sweep.dir")
+
+
+def user_cache(environ: Mapping[str, str] | None = None) -> Path:
+    """prodi's folder in the user's cache ($XDG_CACHE_HOME, else ~/.cache)."""
+    environ = os.environ if environ is None else environ
+    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "prodi"
+
+
+def on_local_disk(path: str, root: str, dry_run: bool,
+                  environ: Mapping[str, str] | None = None) -> str:
+    """`path` as a folder Hydra can write. The default under the lakehouse `root` moves to the
+    user's cache for a dry-run (it writes nothing to the lakehouse) and for a root on remote
+    storage; a `file:` URI becomes its path, another remote URI a folder of the cache."""
+    home = f"{root.rstrip('/')}/_prodi/hydra"
+    if path.startswith(home + "/") and (dry_run or "://" in root or root.startswith("file:")):
+        return str(user_cache(environ) / "hydra" / path[len(home) + 1:])
+    if path.startswith("file:"):
+        return "/" + path[len("file:"):].lstrip("/")
+    if "://" in path:
+        return str(user_cache(environ) / "hydra" / path.split("://", 1)[1].lstrip("/"))
+    return path
+
+
+def settle_output_dirs(cfg: DictConfig, dry_run: bool, sweep_dir: str | None = None) -> None:
+    """The job's output dirs on local disk (a moved one resolved now, the others left to
+    resolve when the job starts); a sweep's jobs share `sweep_dir` (the one its multirun.yaml is
+    saved in), whatever second each of them starts in."""
+    root = str(OmegaConf.select(cfg, "cloud.storage.root", default=""))
+    with open_dict(cfg):
+        for key in DIR_KEYS:
+            value = str(OmegaConf.select(cfg, key))
+            local = on_local_disk(value, root, dry_run)
+            if local != value:
+                OmegaConf.update(cfg, key, local, merge=False)
+        if sweep_dir is not None:
+            cfg.hydra.sweep.dir = sweep_dir

@@ -1,0 +1,101 @@
+"""One policy for an input that isn't there: an upstream table never built, a landing folder
+that doesn't exist. The run fails naming what is missing and what creates it, unless
+`run.allow_missing_upstream=true` (a fresh environment) makes the item a skip with a warning.
+An input that exists with nothing new in it is not missing: that item is simply up to date.
+See docs/missing-input.md.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from prodi.model.errors import SourceError
+from prodi.plugins.item import Item
+from prodi.plugins.run import StageRun
+
+ALLOW_KEY = "run.allow_missing_upstream"
+
+
+class MissingInputError(SourceError):
+    """An item's input is not there (no upstream table, no landing folder): the message names
+    the dataset, the path and what creates it."""
+
+
+@dataclass(frozen=True)
+class MissingInput:
+    """What an item lacks: `what` (e.g. "the raw table"), where, and how to get it."""
+
+    what: str
+    path: str
+    remedy: str  # e.g. "run `prodi run-layer layer=raw` first"
+
+
+def describe(item: Item, missing: list[MissingInput]) -> str:
+    """One sentence for the item: each missing path, each remedy once."""
+    by_remedy: dict[tuple[str, str], list[str]] = {}
+    for m in missing:
+        by_remedy.setdefault((m.what, m.remedy), []).append(m.path)
+    parts = [f"{what} does not exist at {', '.join(paths)}; {remedy}"
+             for (what, remedy), paths in by_remedy.items()]
+    return f"{item.layer.name}/{item.name}: " + "; ".join(parts)
+
+
+def upstream_table(layer: str, location: str, run_date: str | None = None) -> MissingInput:
+    """A table of `layer` that has not been built: the command that builds it."""
+    date = f" run.date={run_date}" if run_date else ""
+    return MissingInput(f"the {layer} table", location,
+                        f"run `prodi run-layer layer={layer}{date}` first")
+
+
+def landing_folder(path: str, glob: str) -> MissingInput:
+    """A landing folder that doesn't exist: where the delivered files are expected."""
+    return MissingInput("the landing folder", path,
+                        f"deliver the files ({glob}) there, or point the source's `path` (or "
+                        "PRODI_LAKEHOUSE / cloud.storage.landing) at where they are")
+
+
+def allowed(item: Item) -> bool:
+    return item.app.run.allow_missing_upstream
+
+
+def handle_missing(run: StageRun, missing: list[MissingInput]) -> None:
+    """Fail the run with every missing input named, or (allowed) skip the item with a warning."""
+    text = describe(run.item, missing)
+    if not allowed(run.item):
+        raise MissingInputError(f"{text}. Set {ALLOW_KEY}=true to skip items whose input is "
+                                "missing instead (a fresh environment)")
+    run.warn(f"{text} (skipped: {ALLOW_KEY}=true)")
+    run.stop("skipped", f"missing input: {', '.join(m.path for m in missing)}")
+
+
+def plan_note(item: Item, missing: list[MissingInput]) -> dict[str, str]:
+    """The dry-run plan's entry for inputs found missing (nothing when all are there)."""
+    if not missing:
+        return {}
+    then = (f"the run skips this item ({ALLOW_KEY}=true)" if allowed(item) else
+            f"the run fails here ({ALLOW_KEY}=true would skip it)")
+    return {"missing input": f"{describe(item, missing)}; {then}"}
+
+
+def on_local_disk(path: str) -> str | None:
+    """The local path of a storage path on this machine's disk; None for remote storage (a
+    dry-run doesn't reach it: no credentials are fetched) or a path with secret references."""
+    if "{{" in path:
+        return None
+    if path.startswith("file:"):
+        return "/" + path[len("file:"):].lstrip("/")
+    return None if "://" in path else path
+
+
+def table_missing_on_disk(location: str) -> bool:
+    """Whether a dry-run can tell, without a JVM, that no Delta table is at `location`: it is
+    on local disk and has no `_delta_log` folder. Remote storage is checked when the run starts."""
+    local = on_local_disk(location)
+    return local is not None and not os.path.isdir(os.path.join(local, "_delta_log"))
+
+
+def folder_missing_on_disk(path: str) -> bool:
+    """Whether a dry-run can tell that the local folder `path` does not exist."""
+    local = on_local_disk(path)
+    return local is not None and not os.path.isdir(local)
