@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from prodi.app.failure import RUN_EXIT
 from prodi.app.interrupts import Interrupted
-from prodi.app.job_stats import STATS_HEADER, JobStats, data_failure_note
+from prodi.app.job_stats import STATS_HEADER, JobStats, data_failure_note, done_counts
 from prodi.app.jobs import Job, JobBatch, run_jobs
 from prodi.app.progress import JobProgress
 from prodi.app.recording import parent_run
@@ -158,7 +158,7 @@ def run_backfill(backfill: Backfill, batch: JobBatch) -> int:
         sys.stdout.write(f"{len(failed)} job(s) failed or held back. Re-run only those with:\n"
                          f"  {resume}\n")
         return RUN_EXIT
-    sys.stdout.write(f"{what} done: {len(backfill.records)} job(s) ok\n")
+    sys.stdout.write(f"{what} done: {done_counts(r.stats for r in backfill.records.values())}\n")
     return 0
 
 

@@ -114,7 +114,8 @@ def run_one(job: Job, multirun: bool, before: BeforeJob | None, after: AfterJob 
     """One job inside its Hydra job context: logging with the run's secrets masked, then the run
     (on a session with `jars`, when this job starts it)."""
     vault = SecretVault()
-    configure_logging(fmt=job.loaded.app.log.format, redact=vault.redact, stream=log_stream())
+    log = job.loaded.app.log  # the job's own settings from its first line (its header) on
+    configure_logging(log.level, log.format, log.file, redact=vault.redact, stream=log_stream())
     stop = signal_stop()
     if stop is not None:  # a signal between jobs: a backfill doesn't go on to the next date
         stop.check(detail="before its next job started")

@@ -43,11 +43,13 @@ class JobProgress:
             self._bar.stop()
             self._bar = None
 
-    def start(self, layer: str, date: str, skipped: str | None = None) -> None:
-        """A job begins (or is skipped, with why)."""
-        what = f"{layer} {date or 'all dates'}"
+    def start(self, layer: str, date: str, skipped: str | None = None,
+              label: str | None = None) -> None:
+        """A job begins (or is skipped, with why); `label` names it (a sweep job's overrides)
+        instead of its layer and date."""
+        what = label or f"{layer} {date or 'all dates'}"
         if self._bar is not None:
-            self._bar.update(self._task, description=f"{date or 'all dates'} {layer}")
+            self._bar.update(self._task, description=label or f"{date or 'all dates'} {layer}")
             if skipped:
                 logger.info("{} {}: skipped ({})", self.what, what, skipped)
             return

@@ -33,7 +33,7 @@ class SweepReport:
         self._started = time.monotonic()
         if self.progress is not None:
             app = job.loaded.app
-            self.progress.start(app.layer.name, app.run.date or "")
+            self.progress.start(app.layer.name, app.run.date or "", label=" ".join(job.overrides))
 
     def after(self, job: Job, outcome: RunOutcome | None, error: str | None) -> None:
         self.jobs.append(SweepJob(job.overrides, JobStats.of(outcome, error, None, self._started)))

@@ -43,18 +43,22 @@ def evaluate(df: DataFrame, rules: Sequence[Rule], dataset: str) -> Evaluation:
 
     A rule holds where its predicate is true; NULL counts as a failure. A row that breaks a
     quarantine rule is quarantined (with every rule it broke), one that breaks only drop rules
-    is dropped, warn rules only count. Raises DataQualityError on a failing `fail` rule. Callers
-    should pass a frame that is cheap to read again (cached, or a pinned table): it is read for
-    the counts and again for the split.
+    is dropped, warn rules only count (among the rows kept). Raises DataQualityError on a
+    failing `fail` rule. Callers should pass a frame that is cheap to read again (cached, or a
+    pinned table): it is read for the counts and again for the split.
     """
     from pyspark.sql import functions as F
 
     failed = [~F.coalesce(F.expr(r.predicate).cast("boolean"), F.lit(False)) for r in rules]
     quarantined = _any([f for f, r in zip(failed, rules, strict=True) if r.action == "quarantine"])
     dropped = ~quarantined & _any([f for f, r in zip(failed, rules, strict=True) if r.action == "drop"])
+    # A warn rule counts (and samples) only the rows that are kept: a row a drop or quarantine
+    # rule removes is reported there, not again as a warning about a row that was written.
+    kept = ~quarantined & ~dropped
+    counted = [f & kept if r.action == "warn" else f for f, r in zip(failed, rules, strict=True)]
     totals = df.select(F.count(F.lit(1)).alias("rows"),
-                       *[F.sum(f.cast("int")).alias(f"r{i}") for i, f in enumerate(failed)],
-                       *[x for i, (f, r) in enumerate(zip(failed, rules, strict=True))
+                       *[F.sum(f.cast("int")).alias(f"r{i}") for i, f in enumerate(counted)],
+                       *[x for i, (f, r) in enumerate(zip(counted, rules, strict=True))
                          for x in _samples(df, f, r, f"s{i}")],
                        F.sum(quarantined.cast("int")).alias("quarantined"),
                        F.sum(dropped.cast("int")).alias("dropped")).collect()[0]
@@ -67,7 +71,7 @@ def evaluate(df: DataFrame, rules: Sequence[Rule], dataset: str) -> Evaluation:
             raise DataQualityError(dataset, rule, n, samples)
         counts.append(RuleCount(rule.name, rule.action, n, samples))
     n_dropped, n_quarantined = int(totals["dropped"] or 0), int(totals["quarantined"] or 0)
-    valid = df.filter(~quarantined & ~dropped) if n_dropped or n_quarantined else df
+    valid = df.filter(kept) if n_dropped or n_quarantined else df
     bad = None
     if n_quarantined:
         errors = errors_column([(f, Failure(r.name, r.predicate, r.columns))
