@@ -6,7 +6,7 @@ as well; the plan of the selected layer is what runs.
 
 from __future__ import annotations
 
-from prodi.model.errors import ConfigError
+from prodi.model.errors import ConfigError, unknown_key
 from prodi.model.schema.app import AppConfig
 from prodi.model.schema.layer import LayerCatalog, LayerSpec
 from prodi.model.schema.pipeline import SectionSpec
@@ -91,8 +91,14 @@ def plan_run(app: AppConfig, catalog: LayerCatalog, selected: list[str]
     return plans, _unique(errors)
 
 
+# Keys that answer the same question as one a stage reads: `dedupe` is how a section says it
+# has no `sequence_by`, so whatever reads the sequence reads it too.
+_READ_WITH = {"sequence_by": ("dedupe",)}
+
+
 def _unread_keys(item: Item, read: list[str]) -> list[ConfigError]:
     assert isinstance(item.section, SectionSpec)
+    read = [*read, *(k for r in read for k in _READ_WITH.get(r, ()))]
     return [ConfigError(f"{item.path}.{key}", f"a key the {item.layer.name} layer's stages read "
                                               f"({', '.join(sorted(set(read)))})",
                         "a key no stage of this layer reads")
@@ -100,11 +106,10 @@ def _unread_keys(item: Item, read: list[str]) -> list[ConfigError]:
 
 
 def _unknown_sections(app: AppConfig, catalog: LayerCatalog) -> list[ConfigError]:
-    known = ", ".join(["description", *catalog.names()])
-    return [ConfigError(f"pipeline.datasets.{name}.{section}", f"a known key ({known})",
-                        "unknown key")
+    known = ["description", *(x.name for x in catalog if x.items == "datasets")]
+    return [unknown_key(f"pipeline.datasets.{name}.{section}", section, known)
             for name, ds in app.pipeline.datasets.items() for section in ds.sections
-            if section not in catalog or catalog.get(section).items != "datasets"]
+            if section not in known]
 
 
 def _unique(errors: list[ConfigError]) -> list[ConfigError]:

@@ -11,9 +11,10 @@ from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, MissingConfigException, OverrideParseException
 from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import ConfigAttributeError, ConfigKeyError
 
 from prodi.config.resolvers import register_resolvers
-from prodi.model.errors import ConfigError
+from prodi.model.errors import ConfigError, unknown_key
 
 CONFIG_MODULE = "prodi.conf"
 CONFIG_NAME = "config"
@@ -65,6 +66,9 @@ def composition_error(exc: Exception) -> ConfigError:
         return ConfigError(group, f"a choice for the `{group}` group, e.g. {group}=<name>",
                            "nothing (required)", source="conf/config.yaml")
     first = text.splitlines()[0] if text else type(exc).__name__
+    unknown = unknown_override(exc, text) or missing_delete(text)
+    if unknown is not None:
+        return unknown
     key = re.search(r"(?:Could not override|Error merging override|Could not append to config)"
                     r" '?([\w.\[\]+~-]+?)(?:=|'|$)", text)
     if key:
@@ -72,6 +76,38 @@ def composition_error(exc: Exception) -> ConfigError:
         return ConfigError(name, "a value of the type the config declares there", first,
                            source="command line")
     return ConfigError("<composition>", "a config Hydra can compose", first)
+
+
+def unknown_override(exc: Exception, text: str) -> ConfigError | None:
+    """An override of a key the config lacks, with the nearest known keys (`run.dat=1`: did you
+    mean run.date?); None for any other composition error."""
+    cause = exc.__cause__
+    parent = getattr(cause, "parent_node", None)
+    missing = str(getattr(cause, "full_key", "") or "")
+    given = re.search(r"Could not override '([^']+)'", text)
+    if not given or not missing or not isinstance(cause, (ConfigAttributeError, ConfigKeyError)) \
+            or not isinstance(parent, DictConfig):
+        return None
+    key = given.group(1)
+    head, _, name = missing.rpartition(".")
+    rest = key[len(missing):] if key.startswith(missing) else ""
+    known = [str(k) for k in parent.keys() if head or not str(k).startswith("hydra")]
+    # `rn.date`: the suggestion keeps what follows the unknown part.
+    error = unknown_key(key, name, known, prefix=f"{head}." if head else "", suffix=rest)
+    append = re.search(r"To append to your config use (.+)$", text, re.MULTILINE)
+    if append:  # Hydra's advice; the schema still rejects a key it doesn't declare
+        error.got += f" (`{append.group(1)}` would add it)"
+    error.source = f"command-line override {append.group(1)[1:]!r}" if append else "command line"
+    return error
+
+
+def missing_delete(text: str) -> ConfigError | None:
+    """`~key` of a key the config lacks."""
+    found = re.match(r"Could not delete from config\. '([^']+)' does not exist", text)
+    if not found:
+        return None
+    return ConfigError(found.group(1), "an existing key to delete", "a key the config lacks",
+                       source=f"command-line override '~{found.group(1)}'")
 
 
 def choices_of(cfg: DictConfig) -> dict[str, str]:

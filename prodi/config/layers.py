@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from prodi.config.option_files import shown_path
 from prodi.model.errors import ConfigError, ConfigErrors
 from prodi.model.schema.layer import LayerCatalog, LayerSpec
 from prodi.model.typed import build
@@ -29,11 +30,12 @@ def layer_catalog(config_dirs: Sequence[str] = ()) -> LayerCatalog:
     layers: dict[str, LayerSpec] = {}
     sources: dict[str, str] = {}
     errors: list[ConfigError] = []
-    for stem, path in layer_files(config_dirs).items():
+    for stem, file in layer_files(config_dirs).items():
+        path = shown_path(file)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
-            errors.append(ConfigError("<root>", "valid YAML", str(exc).splitlines()[0], str(path)))
+            errors.append(ConfigError("<root>", "valid YAML", str(exc).splitlines()[0], path))
             continue
         found: list[ConfigError] = []
         spec = build(LayerSpec, data, "", found)
@@ -42,10 +44,10 @@ def layer_catalog(config_dirs: Sequence[str] = ()) -> LayerCatalog:
                                              f"option `layer={stem}`)", repr(spec.name)))
             spec = None
         for e in found:
-            e.source = str(path)
+            e.source = path
         errors += found
         if spec is not None:
-            layers[stem], sources[stem] = spec, str(path)
+            layers[stem], sources[stem] = spec, path
     errors += _upstream_errors(layers, sources)
     if errors:
         raise ConfigErrors(errors)

@@ -15,6 +15,7 @@ from prodi.config.compose import choices_of
 from prodi.config.dry_run import DryRunDecision, forced_by_env
 from prodi.config.layers import layer_catalog
 from prodi.config.legacy import SELECTABLE_GROUPS, LegacyFile, read_legacy_file
+from prodi.config.option_files import option_files
 from prodi.config.origins import Origins
 from prodi.config.validate import check
 from prodi.model.errors import ConfigError, ConfigErrors
@@ -37,12 +38,12 @@ class LoadedConfig:
     plans: tuple[ItemPlan, ...]  # the selected items with their stages bound: what runs
 
 
-def load(cfg: DictConfig, overrides: list[str], environ: Mapping[str, str] | None = None,
-         config_dir: str = "conf") -> LoadedConfig:
+def load(cfg: DictConfig, overrides: list[str], environ: Mapping[str, str] | None = None
+         ) -> LoadedConfig:
     """Validate a composed config; raises ConfigErrors naming source files and key paths."""
     environ = os.environ if environ is None else environ
     catalog = layer_catalog(user_config_dirs(cfg))
-    tree, origins = resolved_tree(cfg, overrides, config_dir)
+    tree, origins = resolved_tree(cfg, overrides)
     errors: list[ConfigError] = []
     app = build(AppConfig, tree, "", errors)
     plans: list[ItemPlan] = []
@@ -75,21 +76,29 @@ def user_config_dirs(cfg: DictConfig) -> list[str]:
     return [str(s.path) for s in sources if s.schema == "file" and s.provider != "hydra"]
 
 
-def resolved_tree(cfg: DictConfig, overrides: list[str], config_dir: str = "conf"
-                  ) -> tuple[dict[str, Any], Origins]:
+def resolved_tree(cfg: DictConfig, overrides: list[str]) -> tuple[dict[str, Any], Origins]:
     """The composed tree with the legacy file merged and interpolations resolved (secrets stay
     references), not yet checked against the schema."""
     cfg = cfg.copy()
-    choices = choices_of(cfg)
+    choices, files = choices_of(cfg), option_files(cfg)
     if "hydra" in cfg:
         with _writable(cfg):
             cfg.pop("hydra")
     legacy = _legacy_of(cfg)
-    origins = Origins(choices=choices, overrides=tuple(overrides), legacy=legacy,
-                      config_dir=config_dir)
+    origins = Origins(choices=choices, overrides=tuple(overrides), legacy=legacy, files=files)
     if legacy is not None:
         cfg = _merge_legacy(cfg, legacy, overrides, origins)
-    return _resolve(cfg, origins), origins
+    tree = _resolve(cfg, origins)
+    _name_pipeline_after_its_option(tree, choices)
+    return tree, origins
+
+
+def _name_pipeline_after_its_option(tree: dict[str, Any], choices: dict[str, str]) -> None:
+    """A pipeline without `name` is named after its option (`pipeline=sales`: sales.yaml),
+    as a layer must be: the file name already says it, and a second spelling could disagree."""
+    pipeline = tree.get("pipeline")
+    if isinstance(pipeline, dict) and "name" not in pipeline and "pipeline" in choices:
+        pipeline["name"] = choices["pipeline"]
 
 
 def _legacy_of(cfg: DictConfig) -> LegacyFile | None:

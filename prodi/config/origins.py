@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from prodi.config.legacy import LegacyFile, contains_path
+from prodi.config.option_files import PACKAGE_NAME, PRIMARY
 
 _GROUPS = ("layer", "cloud", "env", "pipeline")
 
@@ -15,7 +16,8 @@ class Origins:
     choices: dict[str, str] = field(default_factory=dict)
     overrides: tuple[str, ...] = ()
     legacy: LegacyFile | None = None
-    config_dir: str = "conf"
+    # Group (and `PRIMARY`) -> the file its option was composed from (see `option_files`).
+    files: dict[str, str] = field(default_factory=dict)
 
     def of(self, path: str) -> str:
         """The most specific known source of the value at `path`."""
@@ -33,8 +35,8 @@ class Origins:
             return self.legacy.path
         top = path.split(".", 1)[0].split("[", 1)[0]
         if top in _GROUPS and top in self.choices:
-            return f"{self.config_dir}/{top}/{self.choices[top]}.yaml"
-        return f"{self.config_dir}/config.yaml"
+            return self.files.get(top, f"{PACKAGE_NAME}/{top}/{self.choices[top]}.yaml")
+        return self.files.get(PRIMARY, f"{PACKAGE_NAME}/config.yaml")
 
 
 def _as_path(key: str) -> str:

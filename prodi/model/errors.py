@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -42,6 +43,17 @@ class ConfigErrors(Exception):
 
     def __str__(self) -> str:
         return self.render()
+
+
+def unknown_key(path: str, key: str, known: Iterable[str], prefix: str = "", suffix: str = ""
+                ) -> ConfigError:
+    """`key` at `path` is not one of `known`: the error names the nearest known keys (each as
+    `prefix` + key + `suffix`, e.g. the full path a command line needs) and lists them all."""
+    known = sorted(set(known))
+    near = difflib.get_close_matches(key, known, n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(prefix + k + suffix for k in near)}? " if near else ""
+    return ConfigError(path, f"a known key ({hint}known: {', '.join(known) or 'none'})",
+                       f"unknown key {key!r}")
 
 
 def describe(value: object) -> str:

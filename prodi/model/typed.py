@@ -11,7 +11,7 @@ import types
 import typing
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
-from prodi.model.errors import ConfigError, describe
+from prodi.model.errors import ConfigError, describe, unknown_key
 from prodi.model.tree import join
 
 T = TypeVar("T")
@@ -111,10 +111,8 @@ def _build_dataclass(cls: Any, data: Any, path: str, errors: list[ConfigError]) 
         return None
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
-    for key in data:
-        if key not in fields:
-            known = ", ".join(sorted(fields))
-            errors.append(ConfigError(join(path, str(key)), f"a known key ({known})", "unknown key"))
+    errors += [unknown_key(join(path, str(key)), str(key), fields) for key in data
+               if key not in fields]
     values: dict[str, Any] = {}
     before = len(errors)
     for name, field in fields.items():

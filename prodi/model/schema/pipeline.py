@@ -12,6 +12,9 @@ from prodi.model.typed import build
 
 Action = Literal["warn", "drop", "quarantine", "fail"]
 SchemaPolicy = Literal["fail", "add_columns", "rescue"]
+# How a key's versions are told apart without `sequence_by`: the one that arrived last wins
+# (by _landed_date, _ingested_at, _source_file, _record_number), whatever the values say.
+Dedupe = Literal["last_arrived"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class SectionSpec:
     expectations: tuple[ExpectationSpec, ...] = ()
     keys: tuple[str, ...] | None = None
     sequence_by: str | None = None
+    dedupe: Dedupe | None = None  # the explicit way to set `keys` without `sequence_by`
     partition_by: tuple[str, ...] = ()
     sink: PluginSpec | None = None
     # Unexpected or missing columns in what is read (default: the layer's).
@@ -88,6 +92,18 @@ class SectionSpec:
     def keys_set(self) -> list[str]:
         """The keys this section sets (differs from the default)."""
         return [f.name for f in fields(self) if getattr(self, f.name) != f.default]
+
+    def ordering_errors(self, path: str) -> list[ConfigError]:
+        """`keys` need a way to pick a key's version: `sequence_by`, or `dedupe: last_arrived`
+        said out loud (else conflicting versions would be settled silently by arrival)."""
+        if self.keys and self.sequence_by is None and self.dedupe is None:
+            return [ConfigError(join(path, "sequence_by"), "`sequence_by: <column>` (the column "
+                                "that orders a key's versions) or `dedupe: last_arrived` (the "
+                                "version that arrived last wins), since `keys` is set", "neither")]
+        if self.sequence_by is not None and self.dedupe is not None:
+            return [ConfigError(join(path, "dedupe"), "no `dedupe` beside `sequence_by` (the "
+                                "sequence already picks a key's version)", repr(self.dedupe))]
+        return []
 
 
 @dataclass(frozen=True)
@@ -108,8 +124,15 @@ class DatasetSpec:
         for key, value in data.items():
             if key == "description" or value is None:
                 continue
-            section = build(SectionSpec, value, join(path, str(key)), errors)
+            where = join(path, str(key))
+            if not isinstance(value, dict):
+                errors.append(ConfigError(where, "a layer's section: a mapping named after the "
+                                          "layer (raw, bronze, silver, ...), or `description`",
+                                          describe(value)))
+                continue
+            section = build(SectionSpec, value, where, errors)
             if section is not None:
+                errors += section.ordering_errors(where)
                 sections[str(key)] = section
         if len(errors) > before:
             return None
