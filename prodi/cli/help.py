@@ -17,6 +17,7 @@ commands:
   report      write report.html: last runs, row flow, data-quality trends, freshness, lineage
   doctor      prodi doctor layer=<layer> [overrides]: checks every table of a layer: readable,
               not half-created or corrupt, last commit by prodi, orphan files to vacuum
+  init        prodi init <dir>: a project of your own (config, sample data, tests, Makefile)
   version     print the prodi version
 
 examples:
@@ -170,4 +171,22 @@ orphan files to vacuum. Exit 0 when every table is healthy, non-zero otherwise.
 examples:
   prodi doctor layer=silver
   prodi doctor layer=gold env=prod cloud=aws
+"""
+
+
+INIT = """\
+usage: prodi init <dir> [--name NAME]
+
+Creates a project of your own in <dir> (new or empty; anything else is refused, exit 2):
+  conf/pipeline/NAME.yaml     one dataset (raw, bronze, silver) and one mart, every key explained
+  conf/env/NAME_dev.yaml      your dev settings over prodi's dev env
+  conf/cloud/NAME_azure.yaml  your storage over prodi's azure cloud
+  data/landing/               a sample delivery, one bad row included
+  tests/                      a test of each layer with prodi's test kit (pytest plugin)
+  Makefile, pytest.ini, README.md
+NAME defaults to the folder's name (as an identifier). Then, in <dir>:
+  make demo    the sample through raw -> bronze -> silver -> gold, gold shown
+  make test    the tests (pip install pytest pytest-spark chispa first)
+  prodi run-layer --config-dir conf pipeline=NAME env=NAME_dev layer=silver
+See docs/user-project.md.
 """

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     handlers = {"run-layer": run_layer, "backfill": _backfill, "validate": _validate, "show": _show,
                 "maintain": maintain, "databricks": _databricks, "runs": _runs, "report": _report,
-                "doctor": _doctor}
+                "doctor": _doctor, "init": _init}
     if command not in handlers:
         _fail(f"unknown command {command!r}; expected one of: {', '.join(handlers)} "
               "(see `prodi --help`)", CONFIG_EXIT)
@@ -282,6 +282,30 @@ def _doctor(args: list[str]) -> None:
     from prodi.app.doctor import doctor_command
 
     _exit_on_failure(doctor_command(args))
+
+
+def _init(args: list[str]) -> None:
+    """`prodi init <dir> [--name NAME]`: a new project of your own from the packaged template."""
+    import argparse
+    from pathlib import Path
+
+    if any(a in ("-h", "--help") for a in args):
+        sys.stdout.write(help_text.INIT)
+        return
+    parser = argparse.ArgumentParser(prog="prodi init", add_help=False)
+    parser.add_argument("directory")
+    parser.add_argument("--name")
+    ns, unknown = parser.parse_known_args(args)
+    if unknown:
+        _fail(f"init takes a directory and --name, not {' '.join(unknown)} (see `prodi init --help`)",
+              CONFIG_EXIT)
+    from prodi.app.init_project import InitError, init_project, next_steps
+
+    try:
+        project = init_project(Path(ns.directory), ns.name)
+    except InitError as exc:
+        _fail(str(exc), CONFIG_EXIT)
+    sys.stdout.write(next_steps(project))
 
 
 def _with_ledger(overrides: list[str], config_dir: str | None, action) -> None:  # noqa: ANN001
