@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from prodi.config.layers import layer_catalog
 from prodi.config.legacy import read_legacy_file
+from prodi.config.option_files import group_options
 from prodi.model.errors import ConfigError
 from prodi.model.words import parse_bool_word
 
@@ -136,9 +137,20 @@ def translate(argv: list[str]) -> Invocation:
             i += 1
     if inv.legacy_config is not None:
         legacy = read_legacy_file(inv.legacy_config)
-        selections = [f"{g}={c}" for g, c in legacy.selections.items() if g not in explicit]
+        chosen = {g: c for g, c in legacy.selections.items() if g not in explicit}
+        _check_selections(chosen, legacy.path, _config_dirs(tokens))
+        selections = [f"{g}={c}" for g, c in chosen.items()]
         inv.overrides = [*selections, f"legacy_config={_quoted(inv.legacy_config)}", *inv.overrides]
     return inv
+
+
+def _check_selections(chosen: dict[str, str], source: str, config_dirs: list[str]) -> None:
+    """A legacy file's `layer: x`, `cloud: y`, ... each name an option of the group; the error
+    names the file (Hydra would blame the command line it was turned into)."""
+    for group, choice in chosen.items():
+        options = group_options(group, config_dirs)
+        if choice not in options:
+            raise ConfigError(group, f"one of: {', '.join(options)}", repr(choice), source=source)
 
 
 def _flag_value(tokens: list[str], i: int, name: str, inline: str | None) -> tuple[str, int]:

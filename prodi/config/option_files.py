@@ -40,6 +40,13 @@ def option_files(cfg: DictConfig) -> dict[str, str]:
     return found
 
 
+def group_options(group: str, config_dirs: list[str]) -> list[str]:
+    """The options of a config group: its `*.yaml` files, packaged or in a user's config dir."""
+    folders = [Path(str(resources.files(PACKAGE).joinpath(group)))]
+    folders += [Path(d).expanduser() / group for d in config_dirs]
+    return sorted({p.stem for folder in folders if folder.is_dir() for p in folder.glob("*.yaml")})
+
+
 def shown_path(path: str | Path) -> str:
     """A config file's name for messages: the packaged tree as `conf/...`, a file under the
     working directory relative to it, any other file absolute."""
