@@ -29,14 +29,24 @@ class Case:
     path: str  # key path the message must name, as `<path>: expected`
     env: dict[str, str] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # written into tmp_path
+    source: str | None = None  # the file or override the message must name, as `<source>: <path>`
+    says: str = ""  # more the message must say (a suggestion, the ways out)
 
 
 def case(id_: str, path: str, *args: str, env: dict[str, str] | None = None,
-         files: dict[str, str] | None = None, marks: tuple = ()) -> object:
-    return pytest.param(Case(args, path, env or {}, files or {}), id=id_, marks=marks)
+         files: dict[str, str] | None = None, source: str | None = None, says: str = "",
+         marks: tuple = ()) -> object:
+    return pytest.param(Case(args, path, env or {}, files or {}, source, says), id=id_,
+                        marks=marks)
 
 
 LEGACY = "{tmp}/legacy.yml"
+SALES = "my_conf/pipeline/sales.yaml"  # a pipeline in a user's config dir (`--config-dir my_conf`)
+USER_DIR = ("--config-dir", "my_conf", "pipeline=sales")
+REFUNDS = ("datasets:\n  refunds:\n    raw: {source: {format: csv, path: /x, glob: '*.csv'}}\n"
+           "    bronze: {columns: [{name: refund_id, type: string}, {name: at, type: timestamp}]}\n"
+           "    silver:\n      keys: [refund_id]\n")
+WAYS_OUT = "`sequence_by: <column>` (the column that orders a key's versions) or `dedupe: last_arrived`"
 
 CASES = [
     # --- unknown keys -------------------------------------------------------------------------
@@ -212,6 +222,55 @@ CASES = [
     case("override-syntax", "<command line>", "layer=silver", "run.date=[1,2"),
     case("sweep-with-a-bad-value", "run.date", "-m", "layer=silver",
          "run.date=2026-01-01,2026-99-99"),
+    # --- the file an error is in, as the user named it (issue 16) ---------------------------
+    case("user-config-dir-file", f"{DS}.orders.format", *USER_DIR, "layer=bronze",
+         files={SALES: "datasets:\n  orders:\n    format: csv\n"}, source=SALES),
+    case("user-config-dir-absolute", f"{DS}.refunds.silver.sequence_by", "--config-dir",
+         "{tmp}/my_conf", "pipeline=sales", "layer=silver", files={SALES: REFUNDS}, source=SALES),
+    case("user-config-dir-layer-file", "upstream", "--config-dir", "my_conf", "layer=silver",
+         files={"my_conf/layer/platinum.yaml": "name: platinum\nupstream: nope\n"},
+         source="my_conf/layer/platinum.yaml"),
+    case("packaged-file", f"{SIL}.sequence_by", "layer=silver",
+         f"{SIL}.steps=[{{type:drop,columns:[updated_at]}}]", source="conf/pipeline/demo.yaml"),
+    case("legacy-file-named-as-given", "run.date", "--config", "legacy.yml",
+         files={"legacy.yml": "layer: silver\nrun: {date: '2026-1-1'}\n"}, source="legacy.yml"),
+    case("legacy-file-unknown-cloud", "cloud", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\ncloud: ibm\n"}, source=LEGACY),
+    case("legacy-file-unknown-pipeline", "pipeline", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\npipeline: sales\n"}, source=LEGACY),
+    case("legacy-file-selects-user-pipeline", f"{DS}.refunds.silver.sequence_by", "--config",
+         "legacy.yml", "--config-dir", "my_conf",
+         files={"legacy.yml": "layer: silver\npipeline: sales\n", SALES: REFUNDS}, source=SALES),
+    # --- unknown keys, with the nearest known ones (issue 16) --------------------------------
+    case("unknown-override-suggests", "run.dat", "layer=bronze", "run.dat=2026-01-01",
+         source="command-line override 'run.dat=2026-01-01'", says="did you mean run.date?"),
+    case("unknown-override-parent-suggests", "rn.date", "layer=bronze", "rn.date=2026-01-01",
+         source="command-line override 'rn.date=2026-01-01'", says="did you mean run.date?"),
+    case("unknown-override-lists-known", "foo", "layer=bronze", "foo=1",
+         source="command-line override 'foo=1'", says="known: cloud, datasets, dry_run"),
+    case("unknown-nested-override-suggests", f"{SIL}.kyes", "layer=silver", f"{SIL}.kyes=[a]",
+         says=f"did you mean {SIL}.keys?"),
+    case("unknown-delete", "nope", "layer=silver", "~nope", source="command-line override '~nope'"),
+    case("unknown-yaml-key-suggests", f"{DS}.refunds.silver.kyes", *USER_DIR, "layer=silver",
+         files={SALES: REFUNDS.replace("keys:", "sequence_by: at\n      kyes:")}, source=SALES,
+         says="did you mean keys?"),
+    case("unknown-yaml-section-suggests", f"{DS}.refunds.silvr", *USER_DIR, "layer=silver",
+         files={SALES: (REFUNDS + "      sequence_by: at\n").replace("silver:", "silvr:")},
+         source=SALES,
+         says="did you mean silver?"),
+    case("unknown-legacy-key-suggests", "run.dat", "--config", LEGACY,
+         files={"legacy.yml": "layer: silver\nrun: {dat: '2026-01-01'}\n"}, source=LEGACY,
+         says="did you mean date?"),
+    # --- keys without a sequence (issue 16) ---------------------------------------------------
+    case("keys-without-sequence-override", f"{SIL}.sequence_by", "layer=silver",
+         f"~{SIL}.sequence_by", source=f"command-line override '~{SIL}.sequence_by'",
+         says=WAYS_OUT),
+    case("keys-without-sequence-user-file", f"{DS}.refunds.silver.sequence_by", *USER_DIR,
+         "layer=bronze", files={SALES: REFUNDS}, source=SALES, says=WAYS_OUT),
+    case("dedupe-beside-sequence", f"{SIL}.dedupe", "layer=silver",
+         f"+{SIL}.dedupe=last_arrived"),
+    case("dedupe-unknown-value", f"{SIL}.dedupe", "layer=silver", f"~{SIL}.sequence_by",
+         f"+{SIL}.dedupe=any", says="'last_arrived'"),
     # --- gaps found while writing this corpus, since fixed -------------------------------------
     case("legacy-unknown-top-level-key", "bogus", "--config", LEGACY,
          files={"legacy.yml": "layer: silver\nbogus: 1\n"}),
@@ -271,6 +330,9 @@ def test_broken_input_is_rejected(broken: Case, sandbox: Path, monkeypatch: pyte
     assert code == 2, err
     assert err.startswith("prodi: error: "), err
     assert names_path(err, broken.path), f"expected {broken.path!r} named in:\n{err}"
+    if broken.source is not None:
+        assert f"{_fill(broken.source, sandbox)}: {broken.path}: expected" in err, err
+    assert broken.says in err, err
     assert out == ""
     assert not (sandbox / "lh").exists()
     assert not (sandbox / "hydra").exists()
