@@ -138,7 +138,8 @@ def translate(argv: list[str]) -> Invocation:
     if inv.legacy_config is not None:
         legacy = read_legacy_file(inv.legacy_config)
         chosen = {g: c for g, c in legacy.selections.items() if g not in explicit}
-        _check_selections(chosen, legacy.path, _config_dirs(tokens))
+        if not any(o.lstrip("+").startswith("hydra.searchpath") for o in inv.overrides):
+            _check_selections(chosen, legacy.path, _config_dirs(tokens))  # else Hydra checks
         selections = [f"{g}={c}" for g, c in chosen.items()]
         inv.overrides = [*selections, f"legacy_config={_quoted(inv.legacy_config)}", *inv.overrides]
     return inv
