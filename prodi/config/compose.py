@@ -7,12 +7,14 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import yaml
 from hydra import compose, initialize_config_module
 from hydra.core.global_hydra import GlobalHydra
 from hydra.errors import HydraException, MissingConfigException, OverrideParseException
 from omegaconf import DictConfig, OmegaConf
 from omegaconf.errors import ConfigAttributeError, ConfigKeyError
 
+from prodi.config.option_files import shown_path
 from prodi.config.resolvers import register_resolvers
 from prodi.model.errors import ConfigError, unknown_key
 
@@ -45,7 +47,7 @@ class Composer:
         try:
             return compose(CONFIG_NAME, overrides=[*overrides, *self.searchpath_overrides()],
                            return_hydra_config=True)
-        except HydraException as exc:
+        except (HydraException, yaml.YAMLError) as exc:
             raise composition_error(exc) from None
 
 
@@ -53,6 +55,8 @@ def composition_error(exc: Exception) -> ConfigError:
     """Turn Hydra's composition errors (override syntax, unknown group choice, missing `???`)
     into ConfigErrors."""
     text = str(exc).strip()
+    if isinstance(exc, yaml.YAMLError):
+        return yaml_error(exc)
     if isinstance(exc, OverrideParseException):
         return ConfigError("<command line>", "valid Hydra overrides (key=value, +key=value, ~key)",
                            text.splitlines()[0], source="command line")
@@ -76,6 +80,16 @@ def composition_error(exc: Exception) -> ConfigError:
         return ConfigError(name, "a value of the type the config declares there", first,
                            source="command line")
     return ConfigError("<composition>", "a config Hydra can compose", first)
+
+
+def yaml_error(exc: yaml.YAMLError) -> ConfigError:
+    """A config file Hydra could not parse, named as the user knows it."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+    problem = getattr(exc, "problem", None)
+    return ConfigError("<root>", "valid YAML", f"a syntax error at {where}"
+                       + (f" ({problem})" if problem else ""),
+                       source=shown_path(mark.name) if mark else None)
 
 
 def unknown_override(exc: Exception, text: str) -> ConfigError | None:

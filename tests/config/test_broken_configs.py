@@ -230,6 +230,8 @@ CASES = [
     case("user-config-dir-layer-file", "upstream", "--config-dir", "my_conf", "layer=silver",
          files={"my_conf/layer/platinum.yaml": "name: platinum\nupstream: nope\n"},
          source="my_conf/layer/platinum.yaml"),
+    case("user-config-dir-missing", "--config-dir", "--config-dir", "nope", "layer=silver",
+         source="command line"),
     case("packaged-file", f"{SIL}.sequence_by", "layer=silver",
          f"{SIL}.steps=[{{type:drop,columns:[updated_at]}}]", source="conf/pipeline/demo.yaml"),
     case("legacy-file-named-as-given", "run.date", "--config", "legacy.yml",

@@ -81,3 +81,21 @@ def test_user_pipeline_with_dedupe_and_no_name_validates(
     assert plan["pipeline"] == "sales"
     assert [(d["dataset"], d["keys"], d["sequence_by"]) for d in plan["datasets"]] == \
         [("refunds", ["refund_id"], None)]
+
+
+def test_broken_yaml_in_a_user_file_is_named(sandbox: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Hydra's parser error becomes one paragraph naming the file, line and column (through
+    the composer every command but run-layer uses: `prodi show` here)."""
+    conf = sandbox / "my_conf" / "pipeline"
+    conf.mkdir(parents=True)
+    (conf / "sales.yaml").write_text("datasets:\n  orders: [\n", encoding="utf-8")
+
+    with pytest.raises(SystemExit) as exc:
+        main(["show", "--config-dir", "my_conf", "pipeline=sales", "layer=bronze"])
+
+    assert exc.value.code == 2
+    assert capsys.readouterr().err == (
+        "prodi: error: Invalid configuration: my_conf/pipeline/sales.yaml: <root>: expected "
+        "valid YAML, got a syntax "
+        "error at line 3, column 1 (expected the node content, but found '<stream end>')\n")
