@@ -17,6 +17,7 @@ from prodi.engine.redo import run_with_redo
 from prodi.engine.results import DatasetResult, check_conservation
 from prodi.engine.session import RunSession
 from prodi.plugins.run import StageRun
+from prodi.stages.base import Stage
 from prodi.stages.plan import ItemPlan
 
 
@@ -57,6 +58,7 @@ def _run_stages(session: RunSession, run: StageRun, plan: ItemPlan, started: flo
                 started_at: datetime) -> DatasetResult:
     try:
         for stage in plan.stages:
+            _announce(plan, stage)
             stage.run(run)
             hooks.stage_finished(session, run)
             if run.stopped:
@@ -75,6 +77,14 @@ def _run_stages(session: RunSession, run: StageRun, plan: ItemPlan, started: flo
         version_written=run.version_written, started_at=started_at)
     check_conservation(result)
     return result
+
+
+def _announce(plan: ItemPlan, stage: Stage) -> None:
+    """Say which stage an item is in. Those that take the time (where Spark reads the input and
+    writes the table: an item's first and last) at INFO, the lazy ones in between at DEBUG."""
+    ends = (plan.stages[0], plan.stages[-1])
+    logger.log("INFO" if stage in ends else "DEBUG", "{}/{}: {}…", plan.item.layer.name,
+               plan.item.name, stage.name)
 
 
 def _failing(run: StageRun, action: str) -> dict[str, int]:

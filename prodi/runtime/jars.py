@@ -78,6 +78,11 @@ def _jars_in(folder: Path, artifacts: Sequence[tuple[str, str, str]] = DELTA_ART
     return found
 
 
+def in_ivy_cache(coordinate: str, ivy_home: Path) -> bool:
+    """Whether Ivy fetched the jar of `coordinate` itself before (its dependencies aside)."""
+    return _jars_in(ivy_home / "jars", (_artifact(coordinate),)) is not None
+
+
 def jar_sources(jars_dir: str | None, packages: Iterable[str] = (), ivy_home: Path | None = None
                 ) -> list[JarSource]:
     """Where the Delta jars and the jars of `packages` (Maven coordinates, e.g. JDBC drivers)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import signal
 import subprocess
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from importlib import resources
 
 from loguru import logger
 from pyspark.sql import SparkSession
 
-from prodi.runtime.jars import jar_sources
+from prodi.runtime.ivy import PACKAGES, conf_packages, fetch_line, ivy_home, resolve
+from prodi.runtime.jars import in_ivy_cache, jar_sources
 from prodi.runtime.platform import on_databricks
 
 DELTA_CONF = {
@@ -42,18 +44,15 @@ def get_session(master: str, app_name: str, conf: Mapping[str, str], jars_dir: s
         session = SparkSession.builder.getOrCreate()
         _apply_runtime_conf(session, conf)
         return session
+    jars = local_jars(conf, jars_dir, tuple(packages))
     builder = SparkSession.builder.master(master).appName(app_name)
     for key, value in {**QUIET_CONF, **DELTA_CONF, **conf}.items():
-        builder = builder.config(key, value)
+        if key != PACKAGES:  # fetched above: the driver JVM never runs Ivy (nor prints its report)
+            builder = builder.config(key, value)
     builder = builder.config("spark.driver.extraJavaOptions", _log4j_option())
-    packages = tuple(packages)
-    jars = jar_sources(jars_dir, packages)
-    for source in jars:  # after the conf's own jars, if it names any
-        builder = builder.config(source.conf_key,
-                                 ",".join(filter(None, (conf.get(source.conf_key), source.value))))
-    logger.info("Starting local Spark ({}) with Delta{} ({})", master,
-                f" and {', '.join(packages)}" if packages else "",
-                "; ".join(j.description for j in jars))
+    builder = builder.config("spark.jars", ",".join(filter(None, (conf.get("spark.jars"), *jars))))
+    logger.info("starting Spark ({})…", master)
+    started = time.monotonic()
     interrupt = signal.getsignal(signal.SIGINT)
     session = builder.getOrCreate()
     if interrupt not in (signal.default_int_handler, None) and \
@@ -62,7 +61,29 @@ def get_session(master: str, app_name: str, conf: Mapping[str, str], jars_dir: s
         # a handler installed before (prodi's) stays in charge.
         signal.signal(signal.SIGINT, interrupt)
     session.sparkContext.setLogLevel("ERROR")
+    logger.debug("Spark started in {:.1f}s", time.monotonic() - started)
     return session
+
+
+def local_jars(conf: Mapping[str, str], jars_dir: str | None, packages: tuple[str, ...]
+               ) -> list[str]:
+    """The jar files a new local session starts with: Delta's and those of `packages` and of the
+    conf's `spark.jars.packages`, fetched first (quietly, one line logged) if they must be."""
+    home = ivy_home(conf)
+    sources = jar_sources(jars_dir, packages, home)
+    logger.debug("Spark jars: Delta{} ({})", "".join(f", {p}" for p in packages),
+                 "; ".join(s.description for s in sources))
+    jars = [j for s in sources if s.conf_key == "spark.jars" for j in s.value.split(",")]
+    fetch = [c for s in sources if s.conf_key == PACKAGES for c in s.value.split(",")]
+    # The conf's own packages may need more jars than their own, which only Ivy knows: they are
+    # resolved each time (`resolve` remembers what it resolved them to).
+    wanted = list(dict.fromkeys([*fetch, *conf_packages(conf)]))
+    if not wanted:
+        return jars
+    new = [c for c in wanted if c in fetch or not in_ivy_cache(c, home)]
+    if new:
+        logger.info(fetch_line(new, conf))
+    return jars + resolve(wanted, conf, _log4j_option())
 
 
 def stop_spark(timeout_s: float = 10.0) -> None:
