@@ -124,6 +124,14 @@ class Workspace:
         columns = list(columns or visible_columns(df))
         return [r.asDict() for r in df.select(*columns).orderBy(*columns).collect()]
 
+    def assert_table(self, layer: str, name: str, expected: Sequence[Mapping[str, Any]],
+                     columns: Sequence[str] | None = None) -> None:
+        """The table holds exactly `expected` (dicts of typed values), in any order, over
+        `columns` (default: the expected rows' keys); chispa shows the difference."""
+        from prodi.testing.frames import assert_rows
+
+        assert_rows(self.table(layer, name), expected, columns)
+
     def quarantined(self, layer: str, name: str) -> list[dict[str, Any]]:
         """Each quarantined record: its `file` name, `values` (text) and broken `rules`, sorted;
         none when the quarantine table doesn't exist."""
