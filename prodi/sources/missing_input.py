@@ -1,8 +1,9 @@
-"""One policy for an input that isn't there: an upstream table never built, a landing folder
+"""One policy for an input that isn't there: an upstream layer never run, a landing folder
 that doesn't exist. The run fails naming what is missing and what creates it, unless
 `run.allow_missing_upstream=true` (a fresh environment) makes the item a skip with a warning.
-An input that exists with nothing new in it is not missing: that item is simply up to date.
-See docs/missing-input.md.
+An input that exists with nothing new in it is not missing: that item is simply up to date; so
+is a table not written yet by an upstream layer that has run (no file of that dataset delivered
+so far). See docs/missing-input.md.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ class MissingInput:
     what: str
     path: str
     remedy: str  # e.g. "run `prodi run-layer layer=raw` first"
+    # An upstream table's layer folder: when it is there, that layer has run and has simply
+    # written nothing of this dataset yet (no file of it delivered so far): nothing new, not
+    # missing. None for a landing folder.
+    layer_folder: str | None = None
 
 
 def describe(item: Item, missing: list[MissingInput]) -> str:
@@ -45,7 +50,8 @@ def upstream_table(layer: str, location: str, run_date: str | None = None) -> Mi
     """A table of `layer` that has not been built: the command that builds it."""
     date = f" run.date={run_date}" if run_date else ""
     return MissingInput(f"the {layer} table", location,
-                        f"run `prodi run-layer layer={layer}{date}` first")
+                        f"run `prodi run-layer layer={layer}{date}` first",
+                        location.rstrip("/").rsplit("/", 1)[0])
 
 
 def landing_folder(path: str, glob: str) -> MissingInput:
@@ -59,8 +65,17 @@ def allowed(item: Item) -> bool:
     return item.app.run.allow_missing_upstream
 
 
-def handle_missing(run: StageRun, missing: list[MissingInput]) -> None:
-    """Fail the run with every missing input named, or (allowed) skip the item with a warning."""
+def handle_missing(run: StageRun, absent: list[MissingInput]) -> None:
+    """Inputs not there: fail the run naming those never built (or, allowed, skip the item with
+    a warning); when each is a table whose layer has run, skip the item as nothing new."""
+    from prodi.io.landing import LandingFolder
+
+    missing = [m for m in absent if m.layer_folder is None
+               or not LandingFolder(m.layer_folder, "*", None).exists(run.spark)]
+    if not missing:
+        run.warn(f"{_not_yet(run.item, absent)}: skipped")
+        run.stop("skipped", "nothing upstream yet")
+        return
     text = describe(run.item, missing)
     if not allowed(run.item):
         raise MissingInputError(f"{text}. Set {ALLOW_KEY}=true to skip items whose input is "
@@ -69,10 +84,19 @@ def handle_missing(run: StageRun, missing: list[MissingInput]) -> None:
     run.stop("skipped", f"missing input: {', '.join(m.path for m in missing)}")
 
 
-def plan_note(item: Item, missing: list[MissingInput]) -> dict[str, str]:
-    """The dry-run plan's entry for inputs found missing (nothing when all are there)."""
+def _not_yet(item: Item, absent: list[MissingInput]) -> str:
+    """An upstream layer that has run but holds nothing of this dataset yet."""
+    what = " and ".join(sorted({m.what for m in absent}))
+    return (f"{what} has no rows of {item.name} yet (its layer has run, but nothing of this "
+            f"dataset was delivered so far?): {', '.join(m.path for m in absent)} does not exist")
+
+
+def plan_note(item: Item, absent: list[MissingInput]) -> dict[str, str]:
+    """The dry-run plan's entry for inputs found not there (nothing when all are), told apart
+    as `handle_missing` does."""
+    missing = [m for m in absent if m.layer_folder is None or folder_missing_on_disk(m.layer_folder)]
     if not missing:
-        return {}
+        return {"input": f"{_not_yet(item, absent)}: the run skips this item"} if absent else {}
     then = (f"the run skips this item ({ALLOW_KEY}=true)" if allowed(item) else
             f"the run fails here ({ALLOW_KEY}=true would skip it)")
     return {"missing input": f"{describe(item, missing)}; {then}"}
