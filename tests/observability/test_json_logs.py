@@ -47,6 +47,8 @@ def test_every_line_is_json_with_the_run_context_and_stdlib_lines_are_routed_in(
 
 def test_the_runner_binds_the_dataset_for_every_stage(lines):
     class Stage:
+        name = "read"
+
         def run(self, run):  # noqa: ANN001
             logger.info("stage ran")
             logging.getLogger("pyspark").warning("from spark")
@@ -58,5 +60,6 @@ def test_the_runner_binds_the_dataset_for_every_stage(lines):
         result = run_item(session, SimpleNamespace(item=item, stages=(Stage(),)))
     assert result.target == "/lake/bronze/orders"
     got = lines()
-    assert [(g["message"], g["dataset"], g["run_id"]) for g in got] == [
-        ("stage ran", "orders", "r9"), ("from spark", "orders", "r9")]
+    assert [(g["message"], g["layer"], g["dataset"], g["run_id"]) for g in got] == [
+        ("bronze/orders: read…", "bronze", "orders", "r9"),  # the progress line too
+        ("stage ran", "bronze", "orders", "r9"), ("from spark", "bronze", "orders", "r9")]
