@@ -20,6 +20,8 @@ SECRET = "hunter2+canary/=="
 
 
 class Stage:
+    name = "transform"
+
     def __init__(self, error: Exception | None = None) -> None:
         self.error = error
 
