@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from prodi.config.layers import layer_catalog
 from prodi.config.legacy import read_legacy_file
@@ -136,9 +135,6 @@ def translate(argv: list[str]) -> Invocation:
             explicit[key] = token
             inv.overrides.append(token)
             i += 1
-    missing = [d for d in _config_dirs(tokens) if not Path(d).expanduser().is_dir()]
-    if missing:  # Hydra only warns, then can't find the options the user put there
-        raise _bad("--config-dir", "an existing config directory", repr(missing[0]))
     if inv.legacy_config is not None:
         legacy = read_legacy_file(inv.legacy_config)
         chosen = {g: c for g, c in legacy.selections.items() if g not in explicit}

@@ -39,8 +39,13 @@ class Composer:
 
     def searchpath_overrides(self) -> list[str]:
         """The override that adds the user's config dir to Hydra's search path."""
-        return ([f"hydra.searchpath=[file://{os.path.abspath(self.config_dir)}]"]
-                if self.config_dir else [])
+        if not self.config_dir:
+            return []
+        folder = os.path.abspath(os.path.expanduser(self.config_dir))
+        if not os.path.isdir(folder):  # Hydra only warns, then misses the options put there
+            raise ConfigError("--config-dir", "an existing config directory",
+                              repr(self.config_dir), source="command line")
+        return [f"hydra.searchpath=[file://{folder}]"]
 
     def compose(self, overrides: list[str]) -> DictConfig:
         """The composed config for these overrides, with `hydra.runtime.choices` kept."""
