@@ -32,11 +32,11 @@ datasets:
   refunds:   # declared unpartitioned, but its table is partitioned: clustering must fail
     raw: *raw
     bronze: {columns: [{name: refund_id, type: string}, {name: refund_date, type: string}]}
-    silver: {keys: [refund_id], maintenance: {cluster_by: [refund_id]}}
+    silver: {keys: [refund_id], dedupe: last_arrived, maintenance: {cluster_by: [refund_id]}}
   returns:   # no table yet
     raw: *raw
     bronze: {columns: [{name: return_id, type: string}]}
-    silver: {keys: [return_id]}
+    silver: {keys: [return_id], dedupe: last_arrived}
 """
 
 

@@ -31,6 +31,7 @@ datasets:
       columns: [{name: id, type: string}, {name: n, type: int}]
     silver:
       keys: [id]
+      dedupe: last_arrived
       steps:
         - {type: trim, columns: [id]}
         - {type: add_constant, column: tag, value: plugged}
