@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from loguru import logger
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 DIR_KEYS = ("hydra.run.dir", "hydra.sweep.dir")
@@ -40,16 +41,32 @@ def _without_file_scheme(path: str) -> str:
     return "/" + path[len("file:"):].lstrip("/") if path.startswith("file:") else path
 
 
-def settle_output_dirs(cfg: DictConfig, dry_run: bool, sweep_dir: str | None = None) -> None:
-    """The job's output dirs on local disk (a moved one resolved now, the others left to
-    resolve when the job starts); a sweep's jobs share `sweep_dir` (the one its multirun.yaml is
-    saved in), whatever second each of them starts in."""
+def settle_output_dirs(cfg: DictConfig, dry_run: bool) -> None:
+    """The job's output dirs on local disk: one moved is resolved now, the others are left to
+    resolve when the job starts."""
     root = str(OmegaConf.select(cfg, "cloud.storage.root", default=""))
+    for key in DIR_KEYS:
+        value = str(OmegaConf.select(cfg, key))
+        local = on_local_disk(value, root, dry_run)
+        if local != value:
+            pin(cfg, key, local)
+
+
+def pin(cfg: DictConfig, key: str, path: str) -> None:
+    """Set an output dir to `path` (a sweep's jobs share the one its multirun.yaml is in)."""
     with open_dict(cfg):
-        for key in DIR_KEYS:
-            value = str(OmegaConf.select(cfg, key))
-            local = on_local_disk(value, root, dry_run)
-            if local != value:
-                OmegaConf.update(cfg, key, local, merge=False)
-        if sweep_dir is not None:
-            cfg.hydra.sweep.dir = sweep_dir
+        OmegaConf.update(cfg, key, path, merge=False)
+
+
+def writable(path: str, environ: Mapping[str, str] | None = None) -> str:
+    """`path`, created; or, when it can't be (a read-only or full lakehouse), a folder of the
+    user's cache, so the run goes on to report the fault in its own words."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        return path
+    except OSError as exc:
+        fallback = user_cache(environ).joinpath("hydra", *Path(path).parts[-2:])
+        fallback.mkdir(parents=True, exist_ok=True)
+        logger.warning("Hydra's record of this run is in {}: {} could not be created ({})",
+                       fallback, path, exc)
+        return str(fallback)

@@ -22,7 +22,7 @@ from loguru import logger
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from prodi.app.failure import describe_failure
-from prodi.app.hydra_dirs import settle_output_dirs
+from prodi.app.hydra_dirs import pin, settle_output_dirs, writable
 from prodi.app.recording import signal_stop
 from prodi.app.run import RunOutcome, execute
 from prodi.config.compose import CONFIG_NAME, composer, composition_error
@@ -75,12 +75,10 @@ def compose_jobs(jobs: list[list[str]], shared: list[str], multirun: bool,
                     cfg = hydra.compose_config(CONFIG_NAME, [*overrides, *extra],
                                                run_mode=RunMode.RUN, from_shell=True)
                 composed.append(Job(overrides, cfg, load(cfg, overrides, environ)))
-            sweep_dir = None
             if master is not None:
                 settle_output_dirs(master, all(j.loaded.dry_run.enabled for j in composed))
-                sweep_dir = str(master.hydra.sweep.dir)
             for job in composed:
-                settle_output_dirs(job.cfg, job.loaded.dry_run.enabled, sweep_dir)
+                settle_output_dirs(job.cfg, job.loaded.dry_run.enabled)
         except ConfigError as exc:
             raise ConfigErrors([exc]) from None
         except HydraException as exc:
@@ -94,12 +92,15 @@ def run_jobs(batch: JobBatch, before: BeforeJob | None = None, after: AfterJob |
              ) -> None:
     """Run the jobs in order. In a multirun a failing job is reported to `after` and the rest
     go on; a single run raises SystemExit with the failure's exit code."""
-    if batch.master is not None:
-        sweep_dir = Path(str(batch.master.hydra.sweep.dir))
-        sweep_dir.mkdir(parents=True, exist_ok=True)
-        OmegaConf.save(batch.master, sweep_dir / "multirun.yaml")
+    if batch.master is not None:  # one folder for the sweep, whatever second a job starts in
+        sweep_dir = writable(str(batch.master.hydra.sweep.dir))
+        for cfg in (batch.master, *(job.cfg for job in batch.jobs)):
+            pin(cfg, "hydra.sweep.dir", sweep_dir)
+        OmegaConf.save(batch.master, Path(sweep_dir) / "multirun.yaml")
     jars = packages(plan for job in batch.jobs for plan in job.loaded.plans)
     for job in batch.jobs:
+        if not batch.multirun:
+            pin(job.cfg, "hydra.run.dir", writable(str(job.cfg.hydra.run.dir)))
         def task(_: DictConfig, job: Job = job) -> None:
             run_one(job, batch.multirun, before, after, jars)
 

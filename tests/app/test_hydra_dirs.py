@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from prodi.app.hydra_dirs import on_local_disk
+from prodi.app.hydra_dirs import on_local_disk, writable
 
 ENV = {"XDG_CACHE_HOME": "/home/u/.cache"}
 
@@ -31,3 +33,14 @@ def test_output_dirs_land_on_local_disk(path: str, root: str, dry_run: bool, exp
 def test_without_xdg_cache_home_the_cache_is_in_home(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", "/home/v")
     assert on_local_disk("/lh/_prodi/hydra/d/t", "/lh", True, {}) == "/home/v/.cache/prodi/hydra/d/t"
+
+
+def test_a_record_that_cannot_be_created_in_the_lakehouse_goes_to_the_cache(tmp_path) -> None:
+    blocked = tmp_path / "lh"
+    blocked.write_text("a file where the lakehouse folder should be")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    path = writable(str(blocked / "_prodi" / "hydra" / "2026-01-02" / "10-00-00"), env)
+    assert path == str(tmp_path / "cache" / "prodi" / "hydra" / "2026-01-02" / "10-00-00")
+    assert Path(path).is_dir()
+    fine = tmp_path / "ok" / "d" / "t"
+    assert writable(str(fine), env) == str(fine) and fine.is_dir()
