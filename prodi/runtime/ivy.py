@@ -71,7 +71,7 @@ def resolve(coordinates: Sequence[str], conf: Mapping[str, str], java_options: s
     they are not there yet. Ivy's report goes to DEBUG, and into the error if it fails."""
     settings = submit_conf(coordinates, conf, java_options)
     remembered = _remembered(settings)
-    known = remembered.read_text(encoding="utf-8").split() if remembered.is_file() else []
+    known = remembered.read_text(encoding="utf-8").splitlines() if remembered.is_file() else []
     if known and all(Path(j).is_file() for j in known):
         logger.debug("{} resolved before, to {}", ", ".join(coordinates), ", ".join(known))
         return known
@@ -88,7 +88,9 @@ def resolve(coordinates: Sequence[str], conf: Mapping[str, str], java_options: s
     logger.debug("fetched {} jar(s) in {:.1f}s; Ivy said:\n{}", len(jars),
                  time.monotonic() - started, report)
     remembered.parent.mkdir(parents=True, exist_ok=True)
-    remembered.write_text("\n".join(jars) + "\n", encoding="utf-8")
+    partial = remembered.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text("\n".join(jars) + "\n", encoding="utf-8")
+    partial.replace(remembered)  # a concurrent run reads the whole list or none
     return jars
 
 

@@ -90,7 +90,7 @@ def test_jars_spark_names_as_file_uris_are_paths() -> None:
 
 def test_a_resolution_is_remembered_until_a_jar_it_named_is_gone(submits, logged, tmp_path: Path
                                                                   ) -> None:
-    conf = {"spark.jars.ivy": str(tmp_path / "ivy")}
+    conf = {"spark.jars.ivy": str(tmp_path / "my ivy")}  # a space in a path is kept
     first = resolve([DELTA, LITE], conf)
     assert [Path(j).name for j in first] == ["io.delta_delta-spark_2.12-3.3.2.jar",
                                              "org.xerial_sqlite-jdbc-3.54.1.0.jar"]
