@@ -80,8 +80,8 @@ def _run_stages(session: RunSession, run: StageRun, plan: ItemPlan, started: flo
 
 
 def _announce(plan: ItemPlan, stage: Stage) -> None:
-    """Say which stage an item is in. Those that take the time (where Spark reads the input and
-    writes the table: an item's first and last) at INFO, the lazy ones in between at DEBUG."""
+    """Say which stage an item is in: its first and last (it starts reading; it writes) at INFO,
+    so a long stretch is always under a line naming the item, the ones between at DEBUG."""
     ends = (plan.stages[0], plan.stages[-1])
     logger.log("INFO" if stage in ends else "DEBUG", "{}/{}: {}…", plan.item.layer.name,
                plan.item.name, stage.name)
