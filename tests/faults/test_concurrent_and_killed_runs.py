@@ -1,16 +1,30 @@
-"""Two `prodi run-layer` processes of one layer at once on one lakehouse end as one run would:
-raw takes in every landed file exactly once, bronze and silver equal the serial baseline, and a
-run that loses a conflict either retries (exit 0) or fails naming the table and the winner.
-Each pair takes in the demo's next delivery, over tables its first delivery created."""
+"""Runs that meet another run or a `kill -9`, on one lakehouse, end as the serial baseline.
+
+- Two `prodi run-layer` processes of one layer at once end as one run would: raw takes in every
+  landed file exactly once, bronze and silver equal the serial baseline, and a run that loses a
+  conflict either retries (exit 0) or fails naming the table and the winner.
+- A raw, bronze or silver run killed at a random point, then run again: every table is readable,
+  no process of the killed run is left, and the layer ends as the baseline's. PRODI_CHAOS_SEED
+  picks other points (scripts/chaos.py runs many trials).
+
+Each scenario takes in the demo's next delivery, over tables its first delivery created. Both
+kinds share one module so that one test process builds the baseline (conftest.py) for all.
+"""
 
 from __future__ import annotations
 
+import os
+import random
+
 import pytest
 
-from scripts.chaos_trials import PairTrial, pair_trial
+from scripts.chaos_lakehouse import NEXT
+from scripts.chaos_processes import KillPoint
+from scripts.chaos_trials import PairTrial, judge_rerun, kill_run, pair_trial, rerun_here
 from tests.e2e import expected_demo
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
+SEED = int(os.environ.get("PRODI_CHAOS_SEED", "17"))
 
 
 def _outputs(trial: PairTrial) -> str:
@@ -50,3 +64,18 @@ def test_two_silver_runs_end_as_the_serial_run(spark_session, demo_baseline, tmp
     orders = expected_demo.silver_orders(root / "landing")
     assert sorted(r["order_id"] for r in read("orders").select("order_id").collect()) == \
         sorted(orders)
+
+
+@pytest.mark.parametrize("layer", ["raw", "bronze", "silver"])
+def test_a_killed_run_run_again_ends_as_the_serial_run(spark_session, demo_baseline, tmp_path,
+                                                       layer):
+    """Killed right after a random one of the files a clean run adds (data, commit, checksum)."""
+    added = demo_baseline.files_added[NEXT, layer]
+    point = KillPoint(new_files=random.Random(f"{SEED}-{layer}").randint(1, added - 1))
+    run = kill_run(spark_session, demo_baseline, layer, point, tmp_path)
+    assert run.killed, f"the {layer} run ended before {point}"
+    assert run.leftovers == []
+    trial = judge_rerun(spark_session, demo_baseline, run, rerun_here(run))
+    assert trial.rerun.returncode == 0
+    assert trial.partial == {}
+    assert trial.differences == []
