@@ -1,16 +1,18 @@
-"""The whole chain raw -> bronze -> silver -> gold through the real CLI on Spark + Delta."""
+"""The whole chain raw -> bronze -> silver -> gold through the real CLI on Spark + Delta, set up
+and read through prodi's own test kit (prodi.testing's Workspace)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from chispa import assert_df_equality
-from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import types as T
 
 from prodi.cli.main import main
+from prodi.testing import Workspace
 from scripts.generate_demo_data import PRODUCTS, write_products
 from tests.conftest import REPO, generate_demo_data
 from tests.e2e import expected_demo
@@ -22,10 +24,6 @@ TABLES = {"raw": DATASETS, "bronze": DATASETS, "silver": DATASETS,
           "gold": ("daily_revenue", "revenue_by_country", "revenue_by_country_at_order",
                    "revenue_by_category")}
 HISTORY = ("customer_id", "name", "email", "country", "_valid_from", "_valid_to")
-
-
-def run_chain(*overrides: str) -> None:
-    main(["run-layer", f"layer={','.join(LAYERS)}", *overrides])
 
 
 def delta_logs(lakehouse: Path) -> dict[str, list[str]]:
@@ -43,34 +41,25 @@ def committed_partitions(table: Path) -> set[str]:
             for a in actions if "add" in a or "remove" in a}
 
 
-def business_content(spark: SparkSession, lakehouse: Path) -> dict[str, list]:
+def business_content(demo: Workspace) -> dict[str, list]:
     """Every table's rows without `_` metadata columns, sorted."""
     content = {}
     for layer, names in TABLES.items():
         for name in names:
-            df = spark.read.format("delta").load(str(lakehouse / layer / name))
+            df = demo.table(layer, name)
             cols = sorted(c for c in df.columns if not c.startswith("_"))
             content[f"{layer}.{name}"] = sorted(tuple(r) for r in df.select(*cols).collect())
     return content
 
 
 @pytest.fixture(scope="module")
-def demo_lakehouse(spark_session: SparkSession, tmp_path_factory: pytest.TempPathFactory
-                   ) -> Path:
-    root = tmp_path_factory.mktemp("demo")
-    mp = pytest.MonkeyPatch()
-    mp.chdir(root)
-    mp.setenv("PRODI_LAKEHOUSE", str(root / "lakehouse"))
-    mp.setenv("PRODI_HYDRA_DIR", str(root / "hydra"))
-    mp.delenv("PRODI_FORCE_DRY_RUN", raising=False)
-    generate_demo_data(root / "lakehouse" / "landing")
-    run_chain()
-    yield root / "lakehouse"
-    mp.undo()
-
-
-def _gold(spark: SparkSession, lakehouse: Path, name: str) -> DataFrame:
-    return spark.read.format("delta").load(str(lakehouse / "gold" / name))
+def demo(prodi_workspace_factory, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Workspace]:
+    """The demo's generated week through every layer, shared by this module's tests."""
+    with prodi_workspace_factory(tmp_path_factory.mktemp("demo")).activated() as workspace:
+        generate_demo_data(workspace.landing)
+        workspace.run(LAYERS)
+        yield workspace
 
 
 MART_SCHEMAS = {
@@ -82,26 +71,25 @@ MART_SCHEMAS = {
 }
 
 
-def customer_history(spark: SparkSession, lakehouse: Path) -> list[tuple]:
-    rows = spark.read.format("delta").load(str(lakehouse / "silver" / "customers"))
+def customer_history(demo: Workspace) -> list[tuple]:
+    rows = demo.table("silver", "customers")
     return sorted(tuple(r) for r in rows.select(*HISTORY, "_is_current").collect())
 
 
 @pytest.mark.parametrize("mart", sorted(MART_SCHEMAS))
-def test_gold_mart_matches_independent_computation(spark_session, demo_lakehouse, mart):
+def test_gold_mart_matches_independent_computation(spark_session, demo, mart):
     first, first_type, compute = MART_SCHEMAS[mart]
     schema = T.StructType([
         T.StructField(first, first_type), T.StructField("currency", T.StringType()),
         T.StructField("orders", T.LongType()), T.StructField("revenue", T.DecimalType(14, 2))])
-    expected = spark_session.createDataFrame(compute(demo_lakehouse / "landing"), schema)
-    assert_df_equality(_gold(spark_session, demo_lakehouse, mart), expected,
-                       ignore_row_order=True, ignore_nullable=True)
+    expected = spark_session.createDataFrame(compute(demo.landing), schema)
+    assert_df_equality(demo.table("gold", mart), expected, ignore_row_order=True,
+                       ignore_nullable=True)
 
 
-def test_silver_orders_hold_latest_valid_version_per_key(spark_session, demo_lakehouse):
-    expected = expected_demo.silver_orders(demo_lakehouse / "landing")
-    rows = spark_session.read.format("delta").load(
-        str(demo_lakehouse / "silver" / "orders")).collect()
+def test_silver_orders_hold_latest_valid_version_per_key(demo):
+    expected = expected_demo.silver_orders(demo.landing)
+    rows = demo.table("silver", "orders").collect()
     assert sorted(r["order_id"] for r in rows) == sorted(expected)
     for r in rows:
         e = expected[r["order_id"]]
@@ -110,61 +98,54 @@ def test_silver_orders_hold_latest_valid_version_per_key(spark_session, demo_lak
     assert not {"BAD-AMOUNT", "BAD-NEGATIVE", "BAD-CURRENCY"} & {r["order_id"] for r in rows}
 
 
-def silver_products(spark: SparkSession, lakehouse: Path) -> dict[str, dict]:
-    rows = spark.read.format("delta").load(str(lakehouse / "silver" / "products")).collect()
+def silver_products(demo: Workspace) -> dict[str, dict]:
+    rows = demo.table("silver", "products").collect()
     return {r["product_id"]: {k: r[k] for k in ("name", "category", "unit_price", "updated_at")}
             for r in rows}
 
 
-def test_silver_products_equal_the_shop_database(spark_session, demo_lakehouse):
-    assert silver_products(spark_session, demo_lakehouse) == \
-        expected_demo.silver_products(demo_lakehouse / "landing")
+def test_silver_products_equal_the_shop_database(demo):
+    assert silver_products(demo) == expected_demo.silver_products(demo.landing)
 
 
-def test_silver_customers_keep_every_version_with_its_validity(spark_session, demo_lakehouse):
-    expected = expected_demo.customer_history(demo_lakehouse / "landing")
-    got = customer_history(spark_session, demo_lakehouse)
+def test_silver_customers_keep_every_version_with_its_validity(demo):
+    expected = expected_demo.customer_history(demo.landing)
+    got = customer_history(demo)
     assert got == sorted((*v, v[-1] is None) for v in expected)
     moved = [v for v in expected if v[0] == "C0008"]
     assert len(moved) >= 3  # the late move on day 2 split the first interval
     assert len({v[0] for v in expected}) == sum(1 for v in got if v[-1])  # one current each
 
 
-def test_the_point_in_time_mart_differs_where_customers_moved(spark_session, demo_lakehouse):
-    landing = demo_lakehouse / "landing"
+def test_the_point_in_time_mart_differs_where_customers_moved(demo):
+    landing = demo.landing
     assert expected_demo.revenue_by_country_at_order(landing) != \
         expected_demo.revenue_by_country(landing)
 
 
-def test_raw_keeps_every_delivered_row_with_metadata(spark_session, demo_lakehouse):
-    landing = demo_lakehouse / "landing" / "orders"
+def test_raw_keeps_every_delivered_row_with_metadata(demo):
+    landing = demo.landing / "orders"
     delivered = sum(len(p.read_text().splitlines()) - 1 for p in landing.glob("*.csv"))
-    raw = spark_session.read.format("delta").load(str(demo_lakehouse / "raw" / "orders"))
+    raw = demo.table("raw", "orders")
     assert raw.count() == delivered
     assert {"_source_file", "_landed_date", "_ingested_at", "_run_id"} <= set(raw.columns)
     assert raw.select("_landed_date").distinct().count() == 7
 
 
-def test_a_rerun_with_nothing_new_commits_nothing_to_any_table(spark_session, demo_lakehouse):
-    before, logs = business_content(spark_session, demo_lakehouse), delta_logs(demo_lakehouse)
+def test_a_rerun_with_nothing_new_commits_nothing_to_any_table(demo):
+    before, logs = business_content(demo), delta_logs(demo.lakehouse)
     assert len(logs) >= 10  # 8 tables, quarantines, the raw ledgers
-    run_chain()
-    assert delta_logs(demo_lakehouse) == logs
-    assert business_content(spark_session, demo_lakehouse) == before
+    demo.run(LAYERS)
+    assert delta_logs(demo.lakehouse) == logs
+    assert business_content(demo) == before
 
 
-def test_example_files_in_order_give_the_demo_gold_tables(spark_session, demo_lakehouse, tmp_path,
-                                                          monkeypatch):
-    lakehouse = tmp_path / "lakehouse"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PRODI_LAKEHOUSE", str(lakehouse))
-    monkeypatch.setenv("PRODI_HYDRA_DIR", str(tmp_path / "hydra"))
-    generate_demo_data(lakehouse / "landing")
+def test_example_files_in_order_give_the_demo_gold_tables(demo, prodi_workspace):
+    generate_demo_data(prodi_workspace.landing)
     for layer in LAYERS:
         main(["run-layer", layer, "-c", str(REPO / "cfg" / layer / "example.yml"), "dry_run=false"])
     for mart in TABLES["gold"]:
-        assert_df_equality(_gold(spark_session, lakehouse, mart),
-                           _gold(spark_session, demo_lakehouse, mart),
+        assert_df_equality(prodi_workspace.table("gold", mart), demo.table("gold", mart),
                            ignore_row_order=True, ignore_nullable=True)
 
 
@@ -180,42 +161,37 @@ stages:
 """
 
 
-def test_a_fifth_layer_declared_in_yaml_runs_marts_over_gold(spark_session, demo_lakehouse,
+def test_a_fifth_layer_declared_in_yaml_runs_marts_over_gold(demo, prodi_workspace_factory,
                                                              tmp_path):
     conf = tmp_path / "my_conf"
     (conf / "layer").mkdir(parents=True)
     (conf / "layer" / "platinum.yaml").write_text(PLATINUM, encoding="utf-8")
     mart = ("+pipeline.marts.revenue_by_currency={layer: platinum, sql: 'SELECT currency, "
             "SUM(orders) AS orders, SUM(revenue) AS revenue FROM daily_revenue GROUP BY currency'}")
-    main(["run-layer", "layer=platinum", "--config-dir", str(conf), mart])
+    with prodi_workspace_factory(demo.root, config_dir=conf, overrides=[mart]).activated() as ws:
+        ws.run("platinum")
+        rows = ws.table("platinum", "revenue_by_currency").collect()
+        # gold runs only its own marts; the platinum one is not among them
+        assert ws.run("gold", "datasets=[revenue_by_currency]", "dry_run=true", check=False) == 2
     totals: dict[str, tuple[int, object]] = {}
-    for _, currency, orders, revenue in expected_demo.daily_revenue(demo_lakehouse / "landing"):
+    for _, currency, orders, revenue in expected_demo.daily_revenue(demo.landing):
         n, total = totals.get(currency, (0, 0))
         totals[currency] = (n + orders, total + revenue)
-    rows = spark_session.read.format("delta").load(
-        str(demo_lakehouse / "platinum" / "revenue_by_currency")).collect()
     assert sorted((r["currency"], r["orders"], r["revenue"]) for r in rows) == \
         sorted((c, n, t) for c, (n, t) in totals.items())
-    # gold runs only its own marts; the platinum one is not among them
-    with pytest.raises(SystemExit) as exc:
-        main(["run-layer", "layer=gold", "--config-dir", str(conf), mart,
-              "datasets=[revenue_by_currency]", "dry_run=true"])
-    assert exc.value.code == 2
 
 
-def test_demo_bad_rows_are_all_in_quarantine_with_their_reasons(spark_session, demo_lakehouse):
-    expected = expected_demo.quarantine(demo_lakehouse / "landing")
+def test_demo_bad_rows_are_all_in_quarantine_with_their_reasons(demo):
+    expected = expected_demo.quarantine(demo.landing)
     for layer in ("bronze", "silver"):
-        rows = spark_session.read.format("delta").load(
-            str(demo_lakehouse / "quarantine" / layer / "orders")).collect()
-        got = sorted(((Path(r["_source_file"]).name, r["_values"]["order_id"],
-                       tuple(e["rule"] for e in r["_errors"])) for r in rows), key=str)
+        got = sorted(((q["file"], q["values"]["order_id"], tuple(q["rules"]))
+                      for q in demo.quarantined(layer, "orders")), key=str)
         assert got == expected[layer], layer
     assert expected["bronze"] and expected["silver"]  # the demo does deliver bad rows
-    assert not (demo_lakehouse / "quarantine" / "raw").exists()  # every demo line parses
+    assert not (demo.lakehouse / "quarantine" / "raw").exists()  # every demo line parses
 
 
-def test_show_lists_the_quarantine_with_reasons(demo_lakehouse, capsys):
+def test_show_lists_the_quarantine_with_reasons(demo, capsys):
     main(["show", "layer=silver"])
     out = capsys.readouterr().out
     assert "== quarantine of silver.orders:" in out
@@ -238,34 +214,32 @@ CATALOGUE_CHANGES = (
 
 # After the tests that compare the shared lakehouse with a fresh one: it adds a delivery (the
 # tests before it compute what they expect from the landing zone as it is).
-def test_a_new_delivery_flows_through_only_its_partition_and_equals_a_full_refresh(
-        spark_session, demo_lakehouse):
-    lakehouse = demo_lakehouse
+def test_a_new_delivery_flows_through_only_its_partition_and_equals_a_full_refresh(demo):
+    lakehouse = demo.lakehouse
     (lakehouse / "landing" / "orders" / "orders_2026-01-08.csv").write_text(NEW_DELIVERY)
     catalogue = {p[0]: p for p in PRODUCTS}
     catalogue.update({p[0]: p for p in CATALOGUE_CHANGES})
     write_products(lakehouse / "landing" / "products" / "shop.db", tuple(catalogue.values()))
     logs = delta_logs(lakehouse)
-    run_chain()
+    demo.run(LAYERS)
     changed = {t for t, files in delta_logs(lakehouse).items() if files != logs.get(t)}
     assert changed == {"raw/orders", "ingested_files/raw/orders", "bronze/orders",
                        "silver/orders", "raw/products", "bronze/products", "silver/products",
                        *(f"gold/{m}" for m in TABLES["gold"])}
     assert committed_partitions(lakehouse / "raw" / "orders") == {"2026-01-08"}
-    raw_products = spark_session.read.format("delta").load(str(lakehouse / "raw" / "products"))
+    raw_products = demo.table("raw", "products")
     last_run = raw_products.orderBy("_ingested_at", ascending=False).first()["_run_id"]
     landed = raw_products.filter(f"_run_id = '{last_run}'").select(
         "product_id", "name", "category", "unit_price", "updated_at").collect()
     assert sorted(tuple(r) for r in landed) == sorted(CATALOGUE_CHANGES)  # only what changed
-    assert silver_products(spark_session, lakehouse) == \
-        expected_demo.silver_products(lakehouse / "landing")
+    assert silver_products(demo) == expected_demo.silver_products(demo.landing)
     assert committed_partitions(lakehouse / "bronze" / "orders") == {"2026-01-08"}
-    incremental = business_content(spark_session, lakehouse)
+    incremental = business_content(demo)
     for mart, (first, _, compute) in MART_SCHEMAS.items():
-        gold = _gold(spark_session, lakehouse, mart).select(first, "currency", "orders", "revenue")
-        assert sorted(tuple(r) for r in gold.collect()) == compute(lakehouse / "landing")
-    run_chain("run.full_refresh=true")
-    refreshed = business_content(spark_session, lakehouse)
+        gold = demo.table("gold", mart).select(first, "currency", "orders", "revenue")
+        assert sorted(tuple(r) for r in gold.collect()) == compute(demo.landing)
+    demo.run(LAYERS, "run.full_refresh=true")
+    refreshed = business_content(demo)
     # A full refresh lands the catalogue again as a new delivery (raw and bronze hold each row
     # twice, silver keeps one per key); every other table is the same.
     for table in ("raw.products", "bronze.products"):
@@ -274,10 +248,10 @@ def test_a_new_delivery_flows_through_only_its_partition_and_equals_a_full_refre
 
 
 # Last: it rewrites the shared lakehouse's dates (same content, new commits).
-def test_rerunning_a_date_range_leaves_every_table_identical(spark_session, demo_lakehouse):
-    before = business_content(spark_session, demo_lakehouse)
-    history = customer_history(spark_session, demo_lakehouse)
+def test_rerunning_a_date_range_leaves_every_table_identical(demo):
+    before = business_content(demo)
+    history = customer_history(demo)
     main(["backfill", "--from", "2026-01-03", "--to", "2026-01-05", "--layers", "bronze,silver,gold",
           "run.full_refresh=true"])
-    assert customer_history(spark_session, demo_lakehouse) == history
-    assert business_content(spark_session, demo_lakehouse) == before
+    assert customer_history(demo) == history
+    assert business_content(demo) == before

@@ -8,12 +8,8 @@ Databricks resolves `entry_point` among the installed distribution's entry point
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
-import time
-import venv
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +17,12 @@ import pytest
 
 from prodi.cli.databricks import databricks_main
 from tests.conftest import generate_demo_data
+from tests.e2e.conftest import WheelVenv
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "docs" / "run" / "jobs" / "databricks_v020.json"
 LAYERS = ("raw", "bronze", "silver", "gold")
-INSTALL_BUDGET_S = 180
 
 # Run inside the fresh venv: resolve and call the entry point as Databricks does.
 TASK_RUNNER = '''\
@@ -50,22 +46,21 @@ except SystemExit as exc:
 
 
 class WheelEnv:
-    """A venv with only the built prodi wheel (and its dependencies) installed."""
+    """A cluster's view of the built wheel: its venv (shared, see conftest), a folder of this
+    module's own for a fake /dbfs, Hydra's output and the lakehouse."""
 
-    def __init__(self, root: Path, wheel: Path) -> None:
+    def __init__(self, root: Path, installed: WheelVenv) -> None:
         self.root = root
-        self.wheel = wheel
-        self.python = root / "venv" / "bin" / "python"
+        self.installed = installed
+        self.wheel = installed.wheel
+        self.python = installed.python
         self.runner = root / "run_task.py"
         self.runner.write_text(TASK_RUNNER, encoding="utf-8")
 
     def environ(self, **extra: str) -> dict[str, str]:
         """The cluster's environment: no repo on sys.path, a fake /dbfs, the job's env vars."""
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("PYTHONPATH", "VIRTUAL_ENV") and k not in (
-                   "PRODI_FORCE_DRY_RUN", "PRODI_LAKEHOUSE", "PRODI_LOG_FORMAT")}
-        env["PRODI_DBFS_ROOT"] = str(self.root / "dbfs")
-        env["PRODI_HYDRA_DIR"] = str(self.root / "hydra")
+        env = self.installed.environ(PRODI_DBFS_ROOT=str(self.root / "dbfs"),
+                                     PRODI_HYDRA_DIR=str(self.root / "hydra"))
         env.update(extra)
         return env
 
@@ -79,24 +74,15 @@ class WheelEnv:
         assert proc.returncode == 0, (
             f"task {task['task_key']} {spec['parameters']} exited {proc.returncode}\n"
             f"stdout:\n{proc.stdout[-3000:]}\nstderr:\n{proc.stderr[-3000:]}")
-        assert f"prodi imported from {self.root / 'venv'}" in proc.stderr, proc.stderr[:500]
+        assert f"prodi imported from {self.installed.venv}" in proc.stderr, proc.stderr[:500]
         return proc
 
 
 @pytest.fixture(scope="module")
-def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> WheelEnv:
+def wheel_env(wheel_venv: WheelVenv, tmp_path_factory: pytest.TempPathFactory) -> WheelEnv:
     root = tmp_path_factory.mktemp("wheel_task")
-    started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(root / "dist"), str(REPO)], check=True, capture_output=True, cwd=root)
-    (wheel,) = (root / "dist").glob("*.whl")
-    venv.EnvBuilder(with_pip=True).create(root / "venv")
-    subprocess.run([str(root / "venv" / "bin" / "python"), "-m", "pip", "install", "-q",
-                    str(wheel)], check=True, capture_output=True, cwd=root)
-    elapsed = time.monotonic() - started
-    assert elapsed < INSTALL_BUDGET_S, f"building and installing the wheel took {elapsed:.0f}s"
     shutil.copytree(REPO / "cfg", root / "dbfs" / "cfg")
-    return WheelEnv(root, wheel)
+    return WheelEnv(root, wheel_venv)
 
 
 def job_of(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
