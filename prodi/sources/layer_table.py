@@ -30,10 +30,12 @@ class LayerTableOptions:
 
 class LayerTable(Source):
     """Rows of a dataset one layer down; with a run date, only that date's `_landed_date` rows;
-    either way only the partitions that changed since the target last read them. A table that
-    doesn't exist yet fails the run, naming the layer run that builds it (with
-    `run.allow_missing_upstream=true`: the item is skipped with a warning); one that is
-    half-created or corrupt fails (`prodi.io.table_health`)."""
+    either way only the partitions that changed since the target last read them. A table of a
+    layer that never ran fails the run, naming the layer run that builds it (with
+    `run.allow_missing_upstream=true`: the item is skipped with a warning); one the upstream
+    layer has not written yet (nothing of the dataset delivered so far) is nothing new; one
+    that is half-created or corrupt fails (`prodi.io.table_health`). See
+    `prodi.sources.missing_input`."""
 
     Options = LayerTableOptions
     rereadable = True  # read at a pinned version
