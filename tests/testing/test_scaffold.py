@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from prodi.app.init_project import init_project, pipeline_name
@@ -84,3 +87,12 @@ def test_init_help(capsys):
     assert "usage: prodi init <dir>" in capsys.readouterr().out
     main(["--help"])
     assert "  init  " in capsys.readouterr().out
+
+
+def test_init_starts_light(tmp_path):
+    code = (f"import sys; from prodi.cli.main import main; main(['init', {str(tmp_path / 'p')!r}]); "
+            "assert not {'pyspark', 'py4j', 'hydra', 'omegaconf'} & "
+            "{m.split('.')[0] for m in sys.modules}, sorted(sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "p" / "Makefile").is_file()
