@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+from importlib import resources
+from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,7 +18,7 @@ from omegaconf.errors import ConfigAttributeError, ConfigKeyError
 
 from prodi.config.option_files import shown_path
 from prodi.config.resolvers import register_resolvers
-from prodi.model.errors import ConfigError, unknown_key
+from prodi.model.errors import ConfigError, ConfigErrors, unknown_key
 
 CONFIG_MODULE = "prodi.conf"
 CONFIG_NAME = "config"
@@ -45,6 +47,15 @@ class Composer:
         if not os.path.isdir(folder):  # Hydra only warns, then misses the options put there
             raise ConfigError("--config-dir", "an existing config directory",
                               repr(self.config_dir), source="command line")
+        shadowed = shadowed_options(folder)
+        if shadowed:
+            raise ConfigErrors([ConfigError(
+                f"{group}/{name}", "a name of its own: Hydra reads prodi's packaged option of that "
+                f"name first, so this file would be ignored (name it e.g. {group}/my_{name}.yaml, "
+                f"with `defaults: [{name}, _self_]` to extend prodi's {name})",
+                f"a file with the name of prodi's own conf/{group}/{name}.yaml",
+                source=shown_path(os.path.join(folder, group, f"{name}.yaml")))
+                for group, name in shadowed])
         return [f"hydra.searchpath=[file://{folder}]"]
 
     def compose(self, overrides: list[str]) -> DictConfig:
@@ -54,6 +65,15 @@ class Composer:
                            return_hydra_config=True)
         except (HydraException, yaml.YAMLError) as exc:
             raise composition_error(exc) from None
+
+
+def shadowed_options(folder: str) -> list[tuple[str, str]]:
+    """The (group, name) of each option in a user's config dir that one of prodi's packaged
+    options of the same group and name hides (Hydra searches the packaged tree first)."""
+    packaged = resources.files(CONFIG_MODULE)
+    return sorted((group.name, option.stem) for group in Path(folder).iterdir() if group.is_dir()
+                  for option in group.glob("*.yaml")
+                  if packaged.joinpath(group.name, option.name).is_file())
 
 
 def composition_error(exc: Exception) -> ConfigError:
