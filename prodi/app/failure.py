@@ -10,6 +10,7 @@ from prodi.app.interrupts import Interrupted
 from prodi.app.storage_faults import StorageFaultError, chain_messages, classify, doing
 from prodi.io.table_health import TableStateError, missing_file_error
 from prodi.model.errors import ConfigError, ConfigErrors, DataError, SourceError, WriteConflictError
+from prodi.runtime.ivy import JarResolutionError
 from prodi.sources.missing_input import MissingInputError
 
 CONFIG_EXIT = 2
@@ -38,6 +39,8 @@ def describe_failure(exc: BaseException) -> Failure:
         return Failure(f"Missing input: {exc}", RUN_EXIT, tb)
     if isinstance(exc, SourceError):
         return Failure(f"Source unavailable: {exc}", RUN_EXIT, tb)
+    if isinstance(exc, JarResolutionError):
+        return Failure(f"Jars unavailable: {exc}", RUN_EXIT, tb)
     if isinstance(exc, WriteConflictError):
         return Failure(f"Write conflict: {exc}", RUN_EXIT, tb)
     state = exc if isinstance(exc, TableStateError) else missing_file_error(exc)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from hydra._internal.callbacks import Callbacks
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.utils import run_job
@@ -81,7 +82,7 @@ def compose_jobs(jobs: list[list[str]], shared: list[str], multirun: bool,
                 settle_output_dirs(job.cfg, job.loaded.dry_run.enabled)
         except ConfigError as exc:
             raise ConfigErrors([exc]) from None
-        except HydraException as exc:
+        except (HydraException, yaml.YAMLError) as exc:
             raise ConfigErrors([composition_error(exc)]) from None
         callbacks = Callbacks(master if master is not None else composed[0].cfg)
         return JobBatch(composed, multirun, master,

@@ -67,6 +67,15 @@ Incremental: each layer reads only what is new upstream since its own last succe
 its last commit recorded; marts: rebuilt when an input has a new version). Nothing new: nothing
 is read or written. run.full_refresh=true reads everything in scope again.
 
+Missing input: an upstream layer that never ran, or a landing folder that doesn't exist, fails
+the run (exit 1), naming the dataset, the path and the command that creates it;
+run.allow_missing_upstream=true skips such items with a warning (a fresh environment). An input
+with nothing new is not missing. See docs/missing-input.md.
+
+Hydra's record of a run (.hydra/, multirun.yaml) goes to <storage root>/_prodi/hydra (dry-runs
+and remote roots: ~/.cache/prodi/hydra), never the current directory; PRODI_HYDRA_DIR or
+hydra.run.dir=... put it elsewhere.
+
 Backfill (a date range as one sweep in one Spark session; see `prodi backfill --help`):
   prodi run-layer --layer silver --from 2026-01-01 --to 2026-01-07
   run-layer --layers=raw,bronze,silver,gold --from=2026-01-01 --to=2026-01-07   (task parameters)
@@ -186,7 +195,7 @@ Creates a project of your own in <dir> (new or empty; anything else is refused, 
   Makefile, pytest.ini, README.md
 NAME defaults to the folder's name (as an identifier). Then, in <dir>:
   make demo    the sample through raw -> bronze -> silver -> gold, gold shown
-  make test    the tests (pip install pytest pytest-spark chispa first)
+  make test    the tests (pip install "prodi[testing]" first)
   prodi run-layer --config-dir conf pipeline=NAME env=NAME_dev layer=silver
 See docs/user-project.md.
 """

@@ -93,12 +93,8 @@ def plan_run(app: AppConfig, catalog: LayerCatalog, selected: list[str]
 
 # Keys that answer the same question as one a stage reads: `dedupe` is how a section says it
 # has no `sequence_by`, so whatever reads the sequence reads it too.
-_READ_WITH = {"sequence_by": ("dedupe",)}
-
-
 def _unread_keys(item: Item, read: list[str]) -> list[ConfigError]:
     assert isinstance(item.section, SectionSpec)
-    read = [*read, *(k for r in read for k in _READ_WITH.get(r, ()))]
     return [ConfigError(f"{item.path}.{key}", f"a key the {item.layer.name} layer's stages read "
                                               f"({', '.join(sorted(set(read)))})",
                         "a key no stage of this layer reads")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from importlib import resources
-from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
 
 import yaml
 from hydra import compose, initialize_config_module

@@ -53,7 +53,7 @@ class Scd2Options:
 class KeyedSink(Sink):
     """Validation and the change-log write that `merge` and `scd2` share."""
 
-    section_keys = ("keys", "sequence_by")
+    section_keys = ("keys", "sequence_by", "dedupe")
 
     def validate(self, item: Item, columns: list[str] | None) -> list[ConfigError]:
         section = item.section

@@ -98,7 +98,7 @@ class LatestPerKey(Stage):
     A row without a key, or without a sequence value, is quarantined: it can't be matched or
     ordered. The rules run with the expectations before it when there are any (one pass)."""
 
-    uses = ("keys", "sequence_by")
+    uses = ("keys", "sequence_by", "dedupe")
     by_version = False
     checked_by: Expectations | None = None
 

@@ -64,8 +64,8 @@ def test_a_package_ivy_cannot_find_fails_the_run_with_ivys_report(tmp_path: Path
                                                                  jar_cache: Path) -> None:
     done = _prodi(tmp_path, jar_cache, 'spark.jars.packages:"org.example.bogus:no-such-lib:0.0.1"')
     assert done.returncode == 1 and done.stdout == ""
-    error = done.stderr[done.stderr.index("JarResolutionError: "):]
-    assert error.startswith("JarResolutionError: could not fetch ")
+    error = done.stderr[done.stderr.index("Jars unavailable: "):]
+    assert error.startswith("Jars unavailable: could not fetch ")
     assert "org.example.bogus:no-such-lib:0.0.1 from Maven Central (Ivy cache " in error
     assert ":: resolving dependencies ::" in error  # Ivy's report, in the error
     assert "unresolved dependency: org.example.bogus#no-such-lib;0.0.1: not found" in error
