@@ -1,6 +1,7 @@
 """`prodi databricks ...`: generate Databricks deployment artefacts from the config tree.
 
-    prodi databricks job --cloud aws --env prod [--dialect hydra|legacy|named] [--smoke]
+    prodi databricks job --cloud aws --env prod [--compute cluster|serverless]
+                         [--environment-version N] [--dialect hydra|legacy|named] [--smoke]
                          [--wheel PATH] [--config-root dbfs:/cfg] [--notify-email A]
                          [--notify-webhook ID] [--maintain-layers silver,gold]
                          [--bundle DIR] [--output FILE]
@@ -16,9 +17,10 @@ import sys
 from pathlib import Path
 
 from prodi.deploy.bundle import write_bundle
-from prodi.deploy.databricks_job import JobRequest, build_job
+from prodi.deploy.databricks_job import COMPUTES, JobRequest, build_job, load_target
 from prodi.deploy.notifications import from_flags
 from prodi.deploy.parameters import DEFAULT_CONFIG_ROOT, DIALECTS, check_config_root
+from prodi.deploy.serverless import DEFAULT_ENVIRONMENT_VERSION, ignored_settings
 from prodi.model.errors import ConfigError, ConfigErrors
 
 EXIT_USAGE = 2
@@ -41,13 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
         "cloud and env, composed and validated from the config tree."))
     job.add_argument("--cloud", required=True, help="cloud config group: aws, azure or gcp")
     job.add_argument("--env", required=True, help="env config group, e.g. prod")
+    job.add_argument("--compute", choices=COMPUTES, default="cluster",
+                     help="cluster (default): a job cluster from cloud.databricks; serverless: "
+                          "a job environment with the wheel, no cluster to manage")
+    job.add_argument("--environment-version", metavar="N",
+                     help="serverless: the environment version of the job environment "
+                          f"(default: {DEFAULT_ENVIRONMENT_VERSION})")
     job.add_argument("--dialect", choices=DIALECTS, default="hydra",
                      help="how tasks pass parameters to run-layer (default: hydra)")
     job.add_argument("--smoke", action="store_true",
-                     help="force dry-runs: PRODI_FORCE_DRY_RUN=1 on the cluster, name suffix -smoke")
+                     help="force dry-runs (PRODI_FORCE_DRY_RUN=1 on the cluster; serverless: "
+                          "a dry_run=true parameter), name suffix -smoke")
     job.add_argument("--wheel", metavar="PATH",
-                     help="where the cluster installs the wheel from "
-                          "(default: dbfs:/libs/prodi-<version>-py3-none-any.whl)")
+                     help="where the tasks install the wheel from (cluster default: "
+                          "dbfs:/libs/prodi-<version>-py3-none-any.whl; serverless: required, "
+                          "/Volumes/... or /Workspace/...)")
     job.add_argument("--config-root", metavar="DIR",
                      help=f"legacy/named dialects: where cfg/ was uploaded "
                           f"(default: {DEFAULT_CONFIG_ROOT})")
@@ -78,17 +88,26 @@ def databricks_main(args: list[str]) -> None:
     if ns.config_root is not None and ns.dialect == "hydra":
         _fail("--config-root: expected --dialect legacy or named (hydra parameters read no "
               "config file)")
+    if ns.environment_version is not None and ns.compute != "serverless":
+        _fail("--environment-version: expected --compute serverless (a job cluster's runtime "
+              "is cloud.databricks.spark_version)")
     try:
         request = JobRequest(
             cloud=ns.cloud, env=ns.env, dialect=ns.dialect, smoke=ns.smoke, wheel=ns.wheel,
             config_root=check_config_root(ns.config_root or DEFAULT_CONFIG_ROOT),
             notify=from_flags(ns.notify_email, ns.notify_webhook),
-            maintain_layers=tuple(x.strip() for x in ns.maintain_layers.split(",") if x.strip()))
-        job = build_job(request)
+            maintain_layers=tuple(x.strip() for x in ns.maintain_layers.split(",") if x.strip()),
+            compute=ns.compute,
+            environment_version=ns.environment_version or DEFAULT_ENVIRONMENT_VERSION)
+        loaded = load_target(request.cloud, request.env)
+        job = build_job(request, loaded)
     except ConfigErrors as exc:
         _fail("invalid configuration: " + "; ".join(e.render() for e in exc.errors))
     except ConfigError as exc:
         _fail(exc.render())
+    if request.serverless:
+        for note in ignored_settings(loaded):
+            sys.stderr.write(f"prodi: note: serverless: {note}\n")
     text = json.dumps(job, indent=2) + "\n"
     if ns.output is None:
         sys.stdout.write(text)
