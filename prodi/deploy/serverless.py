@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from prodi.config.load import LoadedConfig
+from prodi.deploy.wheel import check_wheel_location
 from prodi.model.errors import ConfigError
 
 ENVIRONMENT_KEY = "prodi"
@@ -45,14 +46,15 @@ def check_environment_version(version: str) -> None:
 
 
 def check_serverless_wheel(location: str | None) -> str:
-    """The wheel's location when serverless can install it; the DBFS default can't be."""
+    """The wheel's location when serverless can install it (the DBFS default can't be), under the
+    name poetry gave it."""
     if location is None or not location.startswith(SERVERLESS_PREFIXES):
         raise ConfigError("--wheel", "for --compute serverless, the wheel in a Unity Catalog "
                           "volume or workspace files (/Volumes/... or /Workspace/...); serverless "
                           "can't install from the DBFS root (the default dbfs:/libs/...) or a "
                           "cloud URL", "nothing" if location is None else repr(location),
                           source="command line")
-    return location
+    return check_wheel_location(location)
 
 
 def check_serverless_config_root(dialect: str, config_root: str) -> None:
