@@ -17,7 +17,13 @@ import sys
 from pathlib import Path
 
 from prodi.deploy.bundle import write_bundle
-from prodi.deploy.databricks_job import COMPUTES, JobRequest, build_job, load_target
+from prodi.deploy.databricks_job import (
+    COMPUTES,
+    JobRequest,
+    build_job,
+    check_request,
+    load_target,
+)
 from prodi.deploy.notifications import from_flags
 from prodi.deploy.parameters import DEFAULT_CONFIG_ROOT, DIALECTS, check_config_root
 from prodi.deploy.serverless import DEFAULT_ENVIRONMENT_VERSION, ignored_settings
@@ -99,6 +105,7 @@ def databricks_main(args: list[str]) -> None:
             maintain_layers=tuple(x.strip() for x in ns.maintain_layers.split(",") if x.strip()),
             compute=ns.compute,
             environment_version=ns.environment_version or DEFAULT_ENVIRONMENT_VERSION)
+        check_request(request)  # before composing: bad options fail at once
         loaded = load_target(request.cloud, request.env)
         job = build_job(request, loaded)
     except ConfigErrors as exc:

@@ -136,7 +136,7 @@ def wheel_task(layer: str, previous: str | None, parameters: list[str], wheel: s
 
 def build_job(request: JobRequest, loaded: LoadedConfig | None = None) -> dict[str, Any]:
     """Jobs API 2.1 job settings for `request` (composing the config unless `loaded` is given)."""
-    _check_request(request)
+    check_request(request)
     loaded = loaded if loaded is not None else load_target(request.cloud, request.env)
     notify = request.notify.merged(from_config(loaded.app.env.databricks.on_failure))
     job: dict[str, Any] = {
@@ -171,7 +171,7 @@ def build_job(request: JobRequest, loaded: LoadedConfig | None = None) -> dict[s
     return job
 
 
-def _check_request(request: JobRequest) -> None:
+def check_request(request: JobRequest) -> None:
     """The command-line choices that need no config: dialect, compute and what it allows."""
     if request.dialect not in DIALECTS:
         raise ConfigError("--dialect", f"one of {', '.join(DIALECTS)}", repr(request.dialect),
