@@ -12,7 +12,7 @@ from prodi.cli.main import main
 from tests.conftest import generate_demo_data
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
-DATES = ("--from", "2026-01-02", "--to", "2026-01-03")
+DATES = ("--from", "2026-01-03", "--to", "2026-01-04")  # customers land on the 4th
 
 
 def snapshot(spark, lakehouse: Path, layers=("raw", "bronze", "silver")) -> dict:
