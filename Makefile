@@ -19,8 +19,9 @@ $(BIN)/activate: | prereqs
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# prodi with its `spark` extra: pyspark and delta-spark (a Databricks runtime brings its own).
 $(VENV)/.installed: pyproject.toml $(BIN)/activate
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e ".[spark]"
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(BIN)/activate

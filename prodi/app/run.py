@@ -17,6 +17,7 @@ from prodi.config.load import LoadedConfig
 from prodi.engine.results import DatasetResult, render_results
 from prodi.observability.logging import configure_logging
 from prodi.runtime.platform import log_stream
+from prodi.runtime.spark_available import require_spark
 from prodi.secrets.vault import SecretVault
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def execute(loaded: LoadedConfig, environ: Mapping[str, str] | None = None,
         sys.stdout.write(render_plan(build_plan(loaded, run_id), app.plan_format) + "\n")
         sys.stdout.flush()
         return outcome
+    require_spark(environ)  # before anything is attempted (or recorded): the runner imports Delta
     from prodi.app.recording import item_observers, record_layer_run, signal_stop
     from prodi.engine.runner import run_items
     from prodi.engine.session import open_session, packages

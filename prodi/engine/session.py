@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from prodi.model.schema.app import AppConfig, EnvConflictSpec
 from prodi.runtime.platform import on_databricks
+from prodi.runtime.spark_available import require_spark
 from prodi.secrets.registry import build_chain
 from prodi.secrets.resolver import SecretResolver
 from prodi.secrets.vault import SecretVault
@@ -51,6 +52,7 @@ def open_session(app: AppConfig, run_id: str, vault: SecretVault, environ: Mappi
                  observers: Iterable[ItemObserver] = ()) -> RunSession:
     """The run's SparkSession and secret resolver; every secret fetched is recorded in `vault`.
     A new session starts with the jars of `packages` (see `packages(plans)`)."""
+    require_spark(environ)  # one paragraph naming the extra, not an ImportError
     from prodi.runtime.session import get_session
 
     dbutils = _dbutils() if on_databricks(environ) else None
