@@ -156,20 +156,17 @@ def _exit_now(signum: int) -> None:
                      "for Spark (a write in flight may or may not commit; `prodi runs` and the "
                      "tables' Delta history tell)\n")
     sys.stderr.flush()
-    from prodi.runtime.session import kill_jvm
+    from prodi.runtime.classic import kill_local_jvm
 
-    kill_jvm()
+    kill_local_jvm()
     os._exit(128 + signum)
 
 
 def _spark_context() -> Any:
     """The running SparkContext, without importing PySpark when nothing started it."""
-    if "pyspark" not in sys.modules:
-        return None
-    from pyspark import SparkContext
+    from prodi.runtime.classic import active_context
 
-    context = SparkContext._active_spark_context
-    return context if getattr(context, "_jsc", None) is not None else None  # None: starting
+    return active_context()
 
 
 def settled(signum: int, session: RunSession | None, run_id: str,

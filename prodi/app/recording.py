@@ -230,9 +230,13 @@ def _facts(spark: SparkSession) -> dict[str, Any]:
     """Spark's version and the Databricks ids of this run (env vars, else Spark conf tags)."""
     import os
 
+    from prodi.runtime.classic import classic_jvm
+
+    jvm = classic_jvm(spark)  # a job's local properties: classic only (Connect: conf and env)
+
     def conf(key: str) -> str | None:
         try:
-            return spark.conf.get(key, None) or spark.sparkContext.getLocalProperty(key)
+            return spark.conf.get(key, None) or (jvm.local_property(key) if jvm else None)
         except Exception:  # noqa: BLE001 - a tag that can't be read is a tag we don't have
             return None
 

@@ -47,14 +47,9 @@ def normalize(name: str, declared: Sequence[str]) -> str:
 
 def read_header(spark: SparkSession, file: LandedFile, encoding: str, delimiter: str) -> list[str] | None:
     """The first line of a CSV file split into names (None: the file is empty)."""
-    jvm = spark.sparkContext._jvm
-    path = jvm.org.apache.hadoop.fs.Path(file.path)
-    fs = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    reader = jvm.java.io.BufferedReader(jvm.java.io.InputStreamReader(fs.open(path), encoding))
-    try:
-        line = reader.readLine()
-    finally:
-        reader.close()
+    from prodi.io.storage import storage_for
+
+    line = storage_for(spark, file.path).first_line(file.path, encoding)
     if line is None:
         return None
     return next(csv.reader([line.lstrip("\ufeff")], delimiter=delimiter), [])

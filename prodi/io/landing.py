@@ -1,4 +1,4 @@
-"""Landed files: find them in a landing folder (any Hadoop filesystem) and read them as delivered.
+"""Landed files: find them in a landing folder (`prodi.io.storage`) and read them as delivered.
 
 A file's landed date comes from its path relative to the landing folder (its name, unless the
 folder is read recursively): the first match of `date_pattern`, or its groups, so dates spelled
@@ -9,9 +9,12 @@ names. The date helpers import no Spark, so validation can use them.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from itertools import pairwise
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlparse
 
 if TYPE_CHECKING:
@@ -74,35 +77,126 @@ class LandingFolder:
     date_pattern: str | None
     recursive: bool = False  # files at any depth whose name matches the glob
 
-    def list(self, spark: SparkSession) -> list[LandedFile]:
-        """The files matching the glob, sorted by their path relative to the folder."""
-        jvm = spark.sparkContext._jvm
-        hadoop_conf = spark.sparkContext._jsc.hadoopConfiguration()
-        root = jvm.org.apache.hadoop.fs.Path(self.path.rstrip("/"))
-        fs = root.getFileSystem(hadoop_conf)
-        if self.recursive:
-            statuses = []
-            found = fs.listFiles(root, True)
-            while found.hasNext():
-                status = found.next()
-                if fnmatch.fnmatchcase(status.getPath().getName(), self.glob):
-                    statuses.append(status)
-        else:
-            pattern = jvm.org.apache.hadoop.fs.Path(f"{self.path.rstrip('/')}/{self.glob}")
-            statuses = [s for s in fs.globStatus(pattern) or [] if not s.isDirectory()]
-        base = normalize_path(fs.makeQualified(root).toString()).rstrip("/") + "/"
-        files = []
-        for status in statuses:
-            path = normalize_path(status.getPath().toString())
-            name = path[len(base):] if path.startswith(base) else status.getPath().getName()
-            files.append(LandedFile(path, name, landed_date(name, self.date_pattern),
-                                    status.getLen(), status.getModificationTime()))
-        return sorted(files, key=lambda f: f.name)
+    def list(self, spark: SparkSession | None) -> list[LandedFile]:
+        """The files matching the glob, sorted by their path relative to the folder: one
+        listing per folder the glob (or, recursive, the tree) reaches."""
+        from prodi.io.storage import storage_for
 
-    def exists(self, spark: SparkSession) -> bool:
-        jvm = spark.sparkContext._jvm
-        path = jvm.org.apache.hadoop.fs.Path(self.path)
-        return bool(path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(path))
+        root = self.path.rstrip("/") or "/"
+        storage = storage_for(spark, root)
+        found = walk(storage.ls, root, self.glob, self.recursive)
+        base = qualified(root).rstrip("/") + "/"
+        return sorted((LandedFile(base + name, name, landed_date(name, self.date_pattern),
+                                  entry.size, entry.modified) for name, entry in found.items()),
+                      key=lambda f: f.name)
+
+    def exists(self, spark: SparkSession | None) -> bool:
+        from prodi.io.storage import storage_for
+
+        return storage_for(spark, self.path).exists(self.path)
+
+
+class _Entry(Protocol):
+    name: str
+    size: int
+    modified: int
+    is_dir: bool
+
+
+def walk(ls: Callable[[str], Sequence[_Entry] | None], root: str, glob: str, recursive: bool
+         ) -> dict[str, _Entry]:
+    """The files under `root` that `glob` matches, by path relative to `root`, as Hadoop's
+    globbing finds them (`*`, `?`, `[...]`, `[^...]`, `{a,b}`, `\\` escapes; a `/` in the glob
+    reaches into subfolders), or, recursive, every file at any depth whose name matches it
+    (fnmatch). `ls(folder)` lists one folder (None: not there), once per folder."""
+    listed: dict[str, Sequence[_Entry]] = {}
+
+    def entries(rel: str) -> Sequence[_Entry]:
+        if rel not in listed:
+            listed[rel] = ls(f"{root.rstrip('/')}/{rel}" if rel else root) or []
+        return listed[rel]
+
+    found: dict[str, _Entry] = {}
+    if recursive:
+        folders = [""]
+        while folders:
+            rel = folders.pop()
+            for e in entries(rel):
+                path = f"{rel}/{e.name}" if rel else e.name
+                if e.is_dir:
+                    folders.append(path)
+                elif fnmatch.fnmatchcase(e.name, glob):
+                    found[path] = e
+        return found
+    for pattern in expand_braces(glob):
+        segments = [segment_regex(s) for s in pattern.split("/") if s]
+        level: list[tuple[str, _Entry | None]] = [("", None)]
+        for depth, segment in enumerate(segments):
+            last = depth == len(segments) - 1
+            level = [(f"{rel}/{e.name}" if rel else e.name, e) for rel, _ in level
+                     for e in entries(rel) if (last or e.is_dir) and segment.fullmatch(e.name)]
+        found.update({rel: e for rel, e in level if e is not None and not e.is_dir})
+    return found
+
+
+def expand_braces(glob: str) -> list[str]:
+    """`{a,b}` alternatives (nested too) spelled out: `x{a,b/c}` -> [`xa`, `xb/c`]."""
+    depth, start, commas = 0, -1, []
+    i = 0
+    while i < len(glob):
+        c = glob[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+            if depth == 1:
+                start, commas = i, []
+        elif c == "," and depth == 1:
+            commas.append(i)
+        elif c == "}" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                bounds = [start, *commas, i]
+                head, tail = glob[:start], glob[i + 1:]
+                return [x for a, b in pairwise(bounds)
+                        for x in expand_braces(head + glob[a + 1:b] + tail)]
+        i += 1
+    return [glob]
+
+
+def segment_regex(segment: str) -> re.Pattern[str]:
+    """One path segment of a glob as a regex: `*` and `?` never cross a `/`."""
+    out, in_set, i = [], False, 0
+    while i < len(segment):
+        c = segment[i]
+        if c == "\\" and i + 1 < len(segment):
+            out.append(re.escape(segment[i + 1]))
+            i += 2
+            continue
+        if in_set:
+            if c == "]":
+                in_set = False
+                out.append(c)
+            elif c in "!^" and out[-1] == "[":
+                out.append("^")
+            else:
+                out.append("\\" + c if c in "[\\" else c)
+        elif c == "[":
+            in_set = True
+            out.append(c)
+        else:
+            out.append({"*": ".*", "?": "."}.get(c) or re.escape(c))
+        i += 1
+    return re.compile("".join(out), re.DOTALL)
+
+
+def qualified(path: str) -> str:
+    """A folder as its files' paths are spelled: local ones absolute, URIs as given."""
+    parsed = urlparse(path)
+    if parsed.scheme in ("", "file"):
+        return os.path.abspath(unquote(parsed.path))
+    return normalize_path(path)
 
 
 def source_file_column() -> Column:

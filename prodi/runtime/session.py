@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -12,6 +11,7 @@ from importlib import resources
 from loguru import logger
 from pyspark.sql import SparkSession
 
+from prodi.runtime.classic import classic_jvm, kill_local_jvm, stop_local_jvm
 from prodi.runtime.ivy import PACKAGES, conf_packages, fetch_line, ivy_home, resolve
 from prodi.runtime.jars import in_ivy_cache, jar_sources
 from prodi.runtime.platform import on_databricks
@@ -20,6 +20,7 @@ DELTA_CONF = {
     "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
     "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
 }
+HADOOP = "spark.hadoop."
 QUIET_CONF = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
@@ -60,7 +61,7 @@ def get_session(master: str, app_name: str, conf: Mapping[str, str], jars_dir: s
         # PySpark's own SIGINT handler raises KeyboardInterrupt inside a blocked Py4J call;
         # a handler installed before (prodi's) stays in charge.
         signal.signal(signal.SIGINT, interrupt)
-    session.sparkContext.setLogLevel("ERROR")
+    _set_log_level(session, "ERROR")
     logger.debug("Spark started in {:.1f}s", time.monotonic() - started)
     return session
 
@@ -89,40 +90,12 @@ def local_jars(conf: Mapping[str, str], jars_dir: str | None, packages: tuple[st
 def stop_spark(timeout_s: float = 10.0) -> None:
     """Stop the SparkContext this process started and the JVM behind it (waiting up to
     `timeout_s`, then killing it), so no Spark process outlives the command."""
-    from pyspark import SparkContext
-
-    context = SparkContext._active_spark_context
-    if context is not None:
-        try:
-            context.stop()
-        except Exception as exc:  # noqa: BLE001 - the JVM is stopped below either way
-            logger.debug("SparkContext.stop failed: {}", exc)
-    process = _jvm_process()
-    if process is None:
-        return
-    if process.stdin is not None:
-        process.stdin.close()  # the gateway exits when its stdin closes
-    try:
-        process.wait(timeout_s)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout_s)
-    SparkContext._gateway = SparkContext._jvm = None
+    stop_local_jvm(timeout_s)
 
 
 def kill_jvm() -> None:
     """Kill the JVM this process started, at once (a second Ctrl-C)."""
-    process = _jvm_process()
-    if process is not None and process.poll() is None:
-        process.kill()
-
-
-def _jvm_process() -> subprocess.Popen | None:
-    """The local JVM PySpark launched for this process (None on a cluster, or none started)."""
-    from pyspark import SparkContext
-
-    gateway = SparkContext._gateway
-    return getattr(gateway, "proc", None) if gateway is not None else None
+    kill_local_jvm()
 
 
 def _log4j_option() -> str:
@@ -130,14 +103,26 @@ def _log4j_option() -> str:
     return f"-Dlog4j2.configurationFile=file:{path}"
 
 
+def _set_log_level(session: SparkSession, level: str) -> None:
+    jvm = classic_jvm(session)
+    if jvm is not None:  # on Connect, the server's log level is the server's
+        jvm.set_log_level(level)
+
+
 def _apply_runtime_conf(session: SparkSession, conf: Mapping[str, str]) -> None:
-    """Set what can be set on a running session; static settings belong to the cluster."""
-    hadoop = session.sparkContext._jsc.hadoopConfiguration()
+    """Set what can be set on a running session; static settings belong to the cluster. Hadoop
+    keys go to the session's Hadoop configuration, which only classic Spark lets us reach."""
+    hadoop = {k[len(HADOOP):]: v for k, v in conf.items() if k.startswith(HADOOP)}
+    if hadoop:
+        jvm = classic_jvm(session)
+        if jvm is not None:
+            jvm.set_hadoop_conf(hadoop)
+        else:
+            logger.info("Spark Connect: {} not set (Hadoop settings of a Connect session belong "
+                        "in the cluster's Spark config, or where the session is created)",
+                        ", ".join(HADOOP + k for k in hadoop))
     for key, value in conf.items():
-        if key.startswith("spark.hadoop."):
-            hadoop.set(key[len("spark.hadoop."):], value)
-            continue
-        if key.startswith(("spark.driver.", "spark.executor.", "spark.jars", "spark.master")):
+        if key.startswith((HADOOP, "spark.driver.", "spark.executor.", "spark.jars", "spark.master")):
             continue
         try:
             if session.conf.get(key, None) != value:
