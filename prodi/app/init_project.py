@@ -63,7 +63,7 @@ def next_steps(project: Project) -> str:
     files = "\n".join(f"  {p.relative_to(project.root)}" for p in project.files)
     return (f"created {project.root} (pipeline `{project.name}`):\n{files}\n\nnext:\n"
             f"  cd {project.root}\n"
-            "  pip install 'prodi[testing]'   # the test kit's companions, if missing\n"
+            "  pip install 'prodi[spark,testing]'   # Spark + Delta and the test kit, if missing\n"
             "  make demo    # the sample through raw -> bronze -> silver -> gold; shows gold\n"
             "  make test    # a test of each layer\n"
             f"  prodi run-layer --config-dir conf pipeline={project.name} env={project.name}_dev "
