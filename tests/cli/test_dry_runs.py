@@ -13,16 +13,10 @@ from prodi.cli.main import main
 
 
 @pytest.fixture
-def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A user's first shell: an empty cwd, a lakehouse elsewhere, no PRODI_HYDRA_DIR."""
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    monkeypatch.setenv("PRODI_LAKEHOUSE", str(tmp_path / "lh"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("PRODI_HYDRA_DIR", raising=False)
+def fresh(first_shell: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A user's first shell (conftest.py), every run forced to a dry-run."""
     monkeypatch.setenv("PRODI_FORCE_DRY_RUN", "1")
-    return tmp_path
+    return first_shell
 
 
 def _rows(out: str, first: str) -> list[list[str]]:

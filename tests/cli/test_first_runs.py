@@ -39,18 +39,6 @@ ITEMS = {D1: "id,amount,currency,note\ni1,1,EUR,a\ni2,-1,EUR,\ni3,2,XYZ,\ni4,3,E
          D2: "id,amount,currency,note\ni7,7,EUR,c\n"}
 
 
-@pytest.fixture
-def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty cwd, a lakehouse elsewhere, no PRODI_HYDRA_DIR: a user's first shell."""
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    monkeypatch.setenv("PRODI_LAKEHOUSE", str(tmp_path / "lh"))
-    monkeypatch.delenv("PRODI_HYDRA_DIR", raising=False)
-    monkeypatch.delenv("PRODI_FORCE_DRY_RUN", raising=False)
-    return tmp_path
-
-
 def _exit_code(args: list[str]) -> int:
     try:
         main(args)
@@ -63,8 +51,8 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-def test_missing_upstream_fails_naming_it_unless_allowed(fresh: Path, capsys) -> None:
-    lh = fresh / "lh"
+def test_missing_upstream_fails_naming_it_unless_allowed(first_shell: Path, capsys) -> None:
+    lh = first_shell / "lh"
     assert _exit_code(["run-layer", "layer=silver"]) == 1
     err = _plain(capsys.readouterr().err)
     assert (f"Missing input: silver/orders: the bronze table does not exist at {lh}/bronze/orders; "
@@ -93,9 +81,9 @@ def test_missing_upstream_fails_naming_it_unless_allowed(fresh: Path, capsys) ->
     assert not (lh / "silver").exists()
 
 
-def test_first_runs_keep_the_cwd_empty_and_count_warnings_among_kept_rows(fresh: Path,
+def test_first_runs_keep_the_cwd_empty_and_count_warnings_among_kept_rows(first_shell: Path,
                                                                            capsys) -> None:
-    conf, lh = fresh / "conf", fresh / "lh"
+    conf, lh = first_shell / "conf", first_shell / "lh"
     (conf / "pipeline").mkdir(parents=True)
     (conf / "pipeline" / "tiny.yaml").write_text(PIPELINE)
     tiny = ["--config-dir", str(conf), "pipeline=tiny"]
