@@ -3,6 +3,7 @@
 
 Databricks resolves `entry_point` among the installed distribution's entry points, sets
 `sys.argv` to the task parameters and calls it; the task fails if it raises (even SystemExit(0)).
+The venv has a Spark of its own before the wheel, as a cluster's runtime does (see conftest).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 
 from prodi.cli.databricks import databricks_main
 from tests.conftest import generate_demo_data
-from tests.e2e.conftest import WheelVenv
+from tests.e2e.conftest import RUNTIME_SPARK, WheelVenv, spark_in
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -42,6 +43,9 @@ try:
 except SystemExit as exc:
     print(f"entry point raised SystemExit({exc.code!r}); a wheel task must return", file=sys.stderr)
     sys.exit(3)
+if "pyspark" in sys.modules:
+    pyspark = sys.modules["pyspark"]
+    print(f"ran on pyspark {pyspark.__version__} from {pyspark.__file__}", file=sys.stderr)
 '''
 
 
@@ -114,15 +118,24 @@ def test_every_task_dry_runs_from_the_wheel(wheel_env: WheelEnv, dialect: str,
         assert "s3a://prodi-lakehouse-prod/" in proc.stdout
 
 
+def test_installing_the_wheel_left_the_clusters_spark_alone(wheel_env: WheelEnv) -> None:
+    before = wheel_env.installed.runtime_spark
+    assert f"pyspark=={before['version']}" in RUNTIME_SPARK  # what the venv had first, really
+    assert json.loads(spark_in(wheel_env.python)) == before  # same version, same files
+
+
 def test_real_local_chain_from_the_wheel(wheel_env: WheelEnv) -> None:
     lakehouse = wheel_env.root / "lakehouse"
     generate_demo_data(lakehouse / "landing", "--days", "2")  # the tasks, not the data, matter
     env = wheel_env.environ(PRODI_LAKEHOUSE=str(lakehouse))
+    runtime = wheel_env.installed.runtime_spark
     for layer in LAYERS:
         task = {"task_key": layer, "python_wheel_task": {
             "package_name": "prodi", "entry_point": "run-layer",
             "parameters": ["--layer", layer, "--config", f"dbfs:/cfg/{layer}/example.yml",
                            "dry_run=false"]}}
-        wheel_env.run_task(task, env)
+        proc = wheel_env.run_task(task, env)
+        # On the cluster's Spark, installed before the wheel: not one pip brought with it.
+        assert f"ran on pyspark {runtime['version']} from {runtime['file']}" in proc.stderr
     for mart in ("daily_revenue", "revenue_by_country"):
         assert (lakehouse / "gold" / mart / "_delta_log").is_dir()
