@@ -14,9 +14,15 @@ from prodi.secrets.vault import SecretVault
 def show_tables(loaded: LoadedConfig, limit: int = 50) -> None:
     """Print each table of the selected layer (datasets, or marts), then its quarantine tables
     with the reason for every record, on the run's session set-up."""
+    from prodi.engine.session import open_session
+
+    app = loaded.app
+    vault = SecretVault()
+    configure_logging(app.log.level, app.log.format, redact=vault.redact)
+    session = open_session(app, new_run_id(), vault, os.environ, app_name="prodi-show")
+    # Spark's and Delta's modules after open_session, which says so when Spark is missing.
     from pyspark.sql import functions as F
 
-    from prodi.engine.session import open_session
     from prodi.io import delta_tables
     from prodi.model.columns import (
         ERRORS,
@@ -27,11 +33,6 @@ def show_tables(loaded: LoadedConfig, limit: int = 50) -> None:
         VALUES,
     )
     from prodi.sinks.quarantine import quarantine_location
-
-    app = loaded.app
-    vault = SecretVault()
-    configure_logging(app.log.level, app.log.format, redact=vault.redact)
-    session = open_session(app, new_run_id(), vault, os.environ, app_name="prodi-show")
     for plan in loaded.plans:
         location = session.secrets.resolve(plan.item.target, "cloud.storage.root")
         sys.stdout.write(f"\n== {app.layer.name}.{plan.item.name}  ({location})\n")

@@ -195,7 +195,7 @@ Creates a project of your own in <dir> (new or empty; anything else is refused, 
   Makefile, pytest.ini, README.md
 NAME defaults to the folder's name (as an identifier). Then, in <dir>:
   make demo    the sample through raw -> bronze -> silver -> gold, gold shown
-  make test    the tests (pip install "prodi[testing]" first)
+  make test    the tests (pip install "prodi[spark,testing]" first)
   prodi run-layer --config-dir conf pipeline=NAME env=NAME_dev layer=silver
 See docs/user-project.md.
 """

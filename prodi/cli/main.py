@@ -100,6 +100,10 @@ def _run_layer(args: list[str], stop: SignalStop) -> None:
             batch = compose_jobs(expand_sweeps(inv.overrides), inv.overrides, True, inv.config_dir)
         else:
             batch = compose_jobs([inv.overrides], inv.overrides, False, inv.config_dir)
+        if not all(job.loaded.dry_run.enabled for job in batch.jobs):
+            from prodi.runtime.spark_available import require_spark
+
+            require_spark()  # once for the command, not as each job's failure
     except Exception as exc:  # noqa: BLE001 - rendered as one paragraph with its exit code
         failure = describe_failure(exc)
         _fail(failure.message, failure.exit_code)

@@ -73,13 +73,16 @@ def test_plans_validation_and_jobs_need_no_spark(bare: WheelVenv, tmp_path: Path
     assert '"python_wheel_task"' in job.stdout
 
 
-@pytest.mark.parametrize("command", [["run-layer", "layer=silver"], ["maintain", "layer=silver"]])
+@pytest.mark.parametrize("command", [["run-layer", "layer=silver"], ["maintain", "layer=silver"],
+                                     ["run-layer", "layer=raw,bronze"], ["show", "layer=silver"]],
+                         ids=["run", "maintain", "chain", "show"])
 def test_a_real_run_names_the_extra_to_install(bare: WheelVenv, tmp_path: Path,
                                                command: list[str]) -> None:
     proc = _prodi(bare, tmp_path, *command, "dry_run=false")
     assert proc.returncode == CONFIG_EXIT, proc.stderr[-3000:]
     assert HINT in proc.stderr and "pyspark and delta-spark" in proc.stderr, proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr and "ModuleNotFoundError" not in proc.stderr
+    assert proc.stderr.count(HINT) == 1  # once for the command, not once per job of a chain
     assert not (tmp_path / "lakehouse").exists()  # nothing attempted: no ledger, no table
 
 
