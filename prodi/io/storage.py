@@ -90,8 +90,17 @@ def storage_for(spark: SparkSession | None, path: str) -> Storage:
     """The filesystem that lists `path` from this process (see the module's docstring)."""
     import fsspec
 
-    url = fsspec_url(path, databricks_mounts())
+    mounts = databricks_mounts()
+    url = fsspec_url(path, mounts)
     scheme = urlparse(url).scheme
+    if not urlparse(path).scheme and not any(url.startswith(f"{m}/") for m in mounts):
+        # Spark resolves a path without a scheme against the default filesystem: the driver's
+        # disk locally, but HDFS on a YARN cluster and DBFS on Databricks; list where it reads.
+        jvm = classic_jvm(spark)
+        if jvm is not None and not jvm.default_fs().startswith("file:"):
+            return jvm
+        if jvm is None and on_databricks():
+            return DbutilsStorage(spark)
     if scheme and on_databricks():
         return DbutilsStorage(spark)
     try:

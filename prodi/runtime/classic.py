@@ -61,6 +61,10 @@ class ClassicJvm:
         for key, value in conf.items():
             hadoop.set(key, value)
 
+    def default_fs(self) -> str:
+        """The filesystem Spark resolves a path without a scheme against (`fs.defaultFS`)."""
+        return str(self._context._jsc.hadoopConfiguration().get("fs.defaultFS") or "file:///")
+
     def set_log_level(self, level: str) -> None:
         self._context.setLogLevel(level)
 

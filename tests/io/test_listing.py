@@ -207,6 +207,27 @@ def test_databricks_lists_cloud_uris_through_dbutils(monkeypatch) -> None:
                       DbutilsStorage)
 
 
+@pytest.mark.parametrize(("default_fs", "classic"), [("hdfs://nn:8020", True), ("dbfs:/", True),
+                                                    ("file:///", False)])
+def test_a_path_without_a_scheme_is_listed_where_spark_reads_it(monkeypatch, default_fs: str,
+                                                                 classic: bool) -> None:
+    """Spark resolves `/landing` against the default filesystem (HDFS on YARN, DBFS on
+    Databricks): the listing goes there too, through the classic JVM; locally, to the disk."""
+    monkeypatch.delenv("DATABRICKS_RUNTIME_VERSION", raising=False)
+    jvm = SimpleNamespace(default_fs=lambda: default_fs)
+    monkeypatch.setattr(storage, "classic_jvm", lambda spark: jvm)
+    listed_by = storage.storage_for(None, "/landing/orders")
+    assert (listed_by is jvm) == classic
+    assert classic or isinstance(listed_by, FsspecStorage)
+    assert isinstance(storage.storage_for(None, "file:/landing/orders"), FsspecStorage)
+
+
+def test_a_path_without_a_scheme_on_serverless_goes_through_dbutils(monkeypatch) -> None:
+    monkeypatch.setenv("DATABRICKS_RUNTIME_VERSION", "client.2.0")
+    monkeypatch.setattr(storage, "classic_jvm", lambda spark: None)
+    assert isinstance(storage.storage_for(None, "/landing/orders"), DbutilsStorage)
+
+
 class FakeDbutilsFs:
     def __init__(self, tree: dict[str, list[SimpleNamespace]]) -> None:
         self.tree = tree
