@@ -13,6 +13,8 @@ from pathlib import Path
 from loguru import logger
 from omegaconf import DictConfig, OmegaConf, open_dict
 
+from prodi.model.layout import file_uri_path
+
 DIR_KEYS = ("hydra.run.dir", "hydra.sweep.dir")
 
 
@@ -28,17 +30,13 @@ def on_local_disk(path: str, root: str, dry_run: bool,
     """`path` as a folder Hydra can write. The default under the lakehouse `root` moves to the
     user's cache for a dry-run (it writes nothing to the lakehouse) and for a root on remote
     storage; a `file:` URI becomes its path, another remote URI a folder of the cache."""
-    path, root = _without_file_scheme(path), _without_file_scheme(root)
+    path, root = file_uri_path(path), file_uri_path(root)
     home = f"{root.rstrip('/')}/_prodi/hydra"
     if path.startswith(home + "/") and (dry_run or "://" in root):
         return str(user_cache(environ) / "hydra" / path[len(home) + 1:])
     if "://" in path:
         return str(user_cache(environ) / "hydra" / path.split("://", 1)[1].lstrip("/"))
     return path
-
-
-def _without_file_scheme(path: str) -> str:
-    return "/" + path[len("file:"):].lstrip("/") if path.startswith("file:") else path
 
 
 def settle_output_dirs(cfg: DictConfig, dry_run: bool) -> None:

@@ -112,7 +112,7 @@ def storage_for(spark: SparkSession | None, path: str) -> Storage:
         raise StorageError(f"can't list {path} from this process: {exc} (fsspec needs the "
                            f"filesystem package for {scheme}://, with credentials in the "
                            "environment or fsspec's config)") from exc
-    return FsspecStorage(fs, databricks_mounts())
+    return FsspecStorage(fs, mounts)
 
 
 class FsspecStorage:

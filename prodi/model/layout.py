@@ -12,6 +12,11 @@ def absolute_storage(path: str) -> str:
     return str(Path(path).expanduser().resolve())
 
 
+def file_uri_path(path: str) -> str:
+    """A `file:` URI (`file:/x`, `file:///x`) as the local path it names; any other path as is."""
+    return "/" + path[len("file:"):].lstrip("/") if path.startswith("file:") else path
+
+
 def table_location(root: str, layer: str, prefix: str, dataset: str) -> str:
     """The Delta table path of one dataset in one layer."""
     return f"{absolute_storage(root)}/{layer}/{prefix}{dataset}"

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 
 from prodi.model.errors import SourceError
+from prodi.model.layout import file_uri_path
 from prodi.plugins.item import Item
 from prodi.plugins.run import StageRun
 
@@ -108,7 +109,7 @@ def on_local_disk(path: str) -> str | None:
     if "{{" in path:
         return None
     if path.startswith("file:"):
-        return "/" + path[len("file:"):].lstrip("/")
+        return file_uri_path(path)
     return None if "://" in path else path
 
 
