@@ -22,6 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 # resolves to (pyspark's newest 3.5), with a delta-spark that runs on it. Installing the wheel
 # must leave it as it is, as it must a Databricks runtime's.
 RUNTIME_SPARK = ("pyspark==3.5.6", "delta-spark==3.3.2")
+# The other Spark line: Databricks 17.3 LTS and serverless run Spark 4.0, with Delta 4.0 (its jars
+# for Scala 2.13). `connect`: the Spark Connect client, for the tests that run prodi through it.
+SPARK4 = ("pyspark[connect]==4.0.1", "delta-spark==4.0.1")
 # Which pyspark a venv imports: its version and the file, to tell a reinstall from the original.
 SPARK_PROBE = """\
 import json, os
@@ -107,11 +110,25 @@ def wheel_venv(built_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> W
     return WheelVenv(built_wheel, root / "venv", runtime_spark)
 
 
-def _install(root: Path, wheel: Path) -> None:
+@pytest.fixture(scope="session")
+def spark4_venv(built_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> WheelVenv:
+    """A venv on the Spark 4 line (SPARK4), then the wheel with its test kit: installed by the
+    first worker that asks, reused by every other."""
+    shared = _shared(tmp_path_factory)
+    root = shared / "prodi_spark4_venv"
+    with _locked(shared / "prodi_spark4_venv.lock"):
+        if not (root / "ready").exists():
+            _install(root, built_wheel, SPARK4)
+            (root / "ready").touch()
+    runtime_spark = json.loads((root / "runtime_spark.json").read_text(encoding="utf-8"))
+    return WheelVenv(built_wheel, root / "venv", runtime_spark)
+
+
+def _install(root: Path, wheel: Path, spark: tuple[str, ...] = RUNTIME_SPARK) -> None:
     root.mkdir(parents=True, exist_ok=True)
     venv.EnvBuilder(with_pip=True).create(root / "venv")
     python = str(root / "venv" / "bin" / "python")
-    _run([python, "-m", "pip", "install", "-q", *RUNTIME_SPARK], root)
+    _run([python, "-m", "pip", "install", "-q", *spark], root)
     (root / "runtime_spark.json").write_text(spark_in(Path(python)), encoding="utf-8")
     # Then the wheel with its test kit extra, as a user on Databricks installs it (no `spark`
     # extra: the runtime has Spark); pip takes what its cache holds.
