@@ -11,6 +11,7 @@ from prodi.app.storage_faults import StorageFaultError, chain_messages, classify
 from prodi.io.table_health import TableStateError, missing_file_error
 from prodi.model.errors import ConfigError, ConfigErrors, DataError, SourceError, WriteConflictError
 from prodi.runtime.ivy import JarResolutionError
+from prodi.runtime.jars import SparkDeltaMismatchError
 from prodi.runtime.spark_available import SparkUnavailableError
 from prodi.sources.missing_input import MissingInputError
 
@@ -34,6 +35,8 @@ def describe_failure(exc: BaseException) -> Failure:
         return Failure(str(exc), CONFIG_EXIT, tb)
     if isinstance(exc, SparkUnavailableError):  # like a secret provider's missing extra
         return Failure(f"Spark unavailable: {exc}", CONFIG_EXIT, tb)
+    if isinstance(exc, SparkDeltaMismatchError):
+        return Failure(f"Spark and Delta don't match: {exc}", CONFIG_EXIT, tb)
     if _is_secret_error(exc):
         return Failure(f"Secret error: {exc}", CONFIG_EXIT if _is_config_like(exc) else RUN_EXIT, tb)
     if isinstance(exc, DataError):

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Mapping
 from importlib.util import find_spec
 
+from prodi.runtime.jars import installed_delta_artifacts, installed_versions
 from prodi.runtime.platform import on_databricks
 
 # The modules a run imports, and the distributions that bring them.
@@ -41,7 +42,11 @@ def missing_spark() -> tuple[str, ...]:
 
 
 def require_spark(environ: Mapping[str, str] | None = None) -> None:
-    """Raise SparkUnavailableError, naming the extra to install, unless a run can import Spark."""
+    """Raise SparkUnavailableError, naming the extra to install, unless a run can import Spark;
+    SparkDeltaMismatchError if the installed pyspark and delta-spark can't run together (off
+    Databricks, whose runtime pairs its own; when both are installed as distributions)."""
     missing = missing_spark()
     if missing:
         raise SparkUnavailableError(missing, on_databricks(environ))
+    if not on_databricks(environ) and None not in installed_versions():
+        installed_delta_artifacts()

@@ -109,7 +109,8 @@ def test_the_spark_extra_matches_the_delta_jars_a_local_session_loads(
         wheel_requires: list[Requirement]) -> None:
     """A local session loads Delta DELTA_VERSION's jars into the installed pyspark: the extra must
     pin delta-spark to that version, and allow no pyspark that delta-spark doesn't run on."""
-    spark = {r.name: r for r in wheel_requires if r.name in ("pyspark", "delta-spark")}
+    spark = {r.name: r for r in wheel_requires if r.name in ("pyspark", "delta-spark")
+             and r.marker is not None and r.marker.evaluate({"extra": "spark"})}
     assert str(spark["delta-spark"].specifier) == f"=={jars.DELTA_VERSION}"
     (delta_pyspark,) = [Requirement(r) for r in requires("delta-spark") or ()
                         if Requirement(r).name == "pyspark"]
