@@ -41,6 +41,17 @@ class Cluster:
         with urllib.request.urlopen(f"{self.master_ui}/json/", timeout=10) as response:
             return json.load(response)
 
+    def completed_apps(self, within_s: float = 120.0) -> list[dict]:
+        """The finished applications, once none is active any more (the master hears of a
+        driver's end shortly after it exits)."""
+        deadline = time.monotonic() + within_s
+        state = self.state()
+        while state["activeapps"] and time.monotonic() < deadline:
+            time.sleep(0.5)
+            state = self.state()
+        assert not state["activeapps"], f"applications still active: {state['activeapps']}"
+        return state["completedapps"]
+
 
 def free_port() -> int:
     with socket.socket() as s:
