@@ -17,12 +17,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 
-from delta.tables import DeltaTable
 from loguru import logger
 from pyspark.sql import Column, DataFrame, Window
 from pyspark.sql import functions as F
 
-from prodi.io import delta_tables, delta_versions
+from prodi.io import delta_sql, delta_tables, delta_versions
 from prodi.io.conflicts import retry_on_conflict
 from prodi.model.errors import DataError
 
@@ -169,12 +168,12 @@ def record(events: DataFrame, log: str, keys: ChangeKeys, note: str) -> delta_ta
     spark = events.sparkSession
     if not delta_tables.exists(spark, log):
         return delta_tables.overwrite(events, log, note)
-    merge = DeltaTable.forPath(spark, log).alias("t").merge(
-        events.alias("s"), _null_safe_on([*keys.keys, keys.sequence]))
-    if keys.arrival:  # without arrival columns, the version recorded first stays
-        merge = merge.whenMatchedUpdateAll(condition=_later_arrival(keys.arrival))
+    # Without arrival columns, the version recorded first stays.
+    clauses = [delta_sql.when_matched_update_all(delta_sql.newer(keys.arrival))] if keys.arrival \
+        else []
+    clauses.append(delta_sql.when_not_matched_insert_all())
     with delta_tables.session_conf(spark, delta_tables.merge_conf(note)):
-        merge.whenNotMatchedInsertAll().execute()
+        delta_sql.merge(events, log, delta_sql.null_safe_on([*keys.keys, keys.sequence]), clauses)
     return delta_tables.last_write(spark, log, note)
 
 
@@ -198,19 +197,14 @@ def replace_keys(rows: DataFrame, target: str, touched: DataFrame, keys: Sequenc
     source = rows.withColumn(_OP, F.lit("upsert")).unionByName(
         stale.withColumn(_OP, F.lit("delete")), allowMissingColumns=True)
     columns = rows.columns
-    differs = "NOT (" + " AND ".join(f"t.`{c}` <=> s.`{c}`" for c in columns) + ")"
-    assign = {f"`{c}`": f"s.`{c}`" for c in columns}
+    differs = "NOT (" + delta_sql.null_safe_on(columns) + ")"
+    assign = {c: f"s.{delta_sql.ident(c)}" for c in columns}
     with delta_tables.session_conf(spark, delta_tables.merge_conf(note)):
-        (DeltaTable.forPath(spark, target).alias("t").merge(source.alias("s"), _null_safe_on(match_on))
-         .whenMatchedDelete(condition=f"s.{_OP} = 'delete'")
-         .whenMatchedUpdate(condition=f"s.{_OP} = 'upsert' AND {differs}", set=assign)
-         .whenNotMatchedInsert(condition=f"s.{_OP} = 'upsert'", values=assign)
-         .execute())
+        delta_sql.merge(source, target, delta_sql.null_safe_on(match_on), [
+            delta_sql.when_matched_delete(f"s.{_OP} = 'delete'"),
+            delta_sql.when_matched_update(assign, f"s.{_OP} = 'upsert' AND {differs}"),
+            delta_sql.when_not_matched_insert(assign, f"s.{_OP} = 'upsert'")])
     return delta_tables.last_write(spark, target, note)
-
-
-def _null_safe_on(columns: Sequence[str]) -> str:
-    return " AND ".join(f"t.`{c}` <=> s.`{c}`" for c in columns)
 
 
 def _null_safe(columns: Sequence[str], left: str, right: str) -> Column:
@@ -222,8 +216,3 @@ def _null_safe_semi(df: DataFrame, keys_df: DataFrame, keys: Sequence[str]) -> D
     """The rows of `df` whose keys are among `keys_df`'s (NULL matching NULL)."""
     return df.alias("d").join(keys_df.alias("k"), _null_safe(keys, "d", "k"), "left_semi")
 
-
-def _later_arrival(arrival: Sequence[str]) -> str:
-    """The MERGE condition: the source event arrived after the change log's one."""
-    row = lambda a: "struct(" + ", ".join(f"{a}.`{c}`" for c in arrival) + ")"  # noqa: E731
-    return f"{row('s')} > {row('t')}"

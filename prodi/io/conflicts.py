@@ -17,7 +17,7 @@ from loguru import logger
 from tenacity import (
     RetryCallState,
     retry,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_after_attempt,
     wait_random_exponential,
 )
@@ -29,6 +29,16 @@ DELTA_CONFLICTS = tuple(getattr(delta_errors, name) for name in (
     "DeltaConcurrentModificationException", "ConcurrentWriteException", "MetadataChangedException",
     "ProtocolChangedException", "ConcurrentAppendException", "ConcurrentDeleteReadException",
     "ConcurrentDeleteDeleteException", "ConcurrentTransactionException"))
+# Over Spark Connect, the same conflicts arrive as the client's own exception classes
+# (SparkConnectGrpcException, ...): they are known by Delta's error class or Java class name.
+CONFLICT_ERROR_CLASSES = (
+    "DELTA_CONCURRENT_APPEND", "DELTA_CONCURRENT_DELETE_READ", "DELTA_CONCURRENT_DELETE_DELETE",
+    "DELTA_CONCURRENT_TRANSACTION", "DELTA_CONCURRENT_WRITE", "DELTA_METADATA_CHANGED",
+    "DELTA_PROTOCOL_CHANGED")
+CONFLICT_JAVA_CLASSES = (
+    "io.delta.exceptions.Concurrent", "io.delta.exceptions.MetadataChangedException",
+    "io.delta.exceptions.ProtocolChangedException", "io.delta.exceptions.DeltaConcurrentModification",
+    "org.apache.spark.sql.delta.DeltaConcurrentModificationException")
 
 
 class ClaimTaken(Exception):
@@ -45,7 +55,24 @@ CONFLICTS = (*DELTA_CONFLICTS, ClaimTaken)
 
 def is_conflict(exc: BaseException) -> bool:
     """Whether `exc` is a write losing to a concurrent run (not a fault of its own)."""
-    return isinstance(exc, CONFLICTS)
+    return isinstance(exc, ClaimTaken) or is_delta_conflict(exc)
+
+
+def is_delta_conflict(exc: BaseException) -> bool:
+    """Whether `exc` is Delta's commit conflict: its Python class on classic Spark, its error
+    class or Java class name in what Spark Connect's client raises."""
+    if isinstance(exc, DELTA_CONFLICTS):
+        return True
+    condition = getattr(exc, "getCondition", None) or getattr(exc, "getErrorClass", None)
+    try:
+        error_class = str(condition() or "") if callable(condition) else ""
+    except Exception:  # noqa: BLE001 - an exception without an error class
+        error_class = ""
+    if error_class.startswith(CONFLICT_ERROR_CLASSES):
+        return True
+    text = str(exc)
+    return any(f"[{c}" in text for c in CONFLICT_ERROR_CLASSES) or \
+        any(name in text for name in CONFLICT_JAVA_CLASSES)
 
 
 def retry_on_conflict(write: Callable[[], T], table: str) -> T:
@@ -57,7 +84,7 @@ def retry_on_conflict(write: Callable[[], T], table: str) -> T:
         logger.warning("{}: a concurrent run committed first ({}); retrying, attempt {} of {}",
                        table, first_line(exc), state.attempt_number + 1, ATTEMPTS)
 
-    return retry(retry=retry_if_exception_type(DELTA_CONFLICTS),
+    return retry(retry=retry_if_exception(is_delta_conflict),
                  wait=wait_random_exponential(multiplier=0.5, max=8),
                  stop=stop_after_attempt(ATTEMPTS), before_sleep=log, reraise=True)(write)()
 
@@ -71,12 +98,11 @@ def first_line(exc: BaseException | None) -> str:
 def latest_other_commit(spark: object, location: str, run_id: str) -> str:
     """The newest commit of `location` by anything but run `run_id`, as "<operation> by run <id>
     (version <n>, <time>)": who a lost conflict lost to, from the Delta history."""
-    from delta.tables import DeltaTable
-
+    from prodi.io.delta_sql import history
     from prodi.model import commit_note
 
     try:
-        rows = DeltaTable.forPath(spark, location).history(10).collect()
+        rows = history(spark, location, 10)
     except Exception:  # noqa: BLE001 - the description is a courtesy; the conflict is the error
         return "a commit of another run"
     for row in rows:

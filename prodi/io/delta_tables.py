@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from delta.tables import DeltaTable
 from loguru import logger
 from pyspark.sql import DataFrame, DataFrameWriter, SparkSession
 
-from prodi.io import table_health
+from prodi.io import delta_sql, table_health
 
 _COMMIT_NOTE_CONF = "spark.databricks.delta.commitInfo.userMetadata"
 # New columns (a rescued-data column, an added delivery column) reach MERGE targets too.
@@ -103,17 +102,12 @@ def merge(df: DataFrame, location: str, note: str, keys: Sequence[str], sequence
     spark = df.sparkSession
     if not _ready_to_write(spark, location):
         return _overwrite(df, location, note, partition_by, None, False)
-    on = " AND ".join(f"t.`{k}` <=> s.`{k}`" for k in keys)
     order = [c for c in [sequence_by, *arrival] if c]
     # Newer by sequence, then by arrival: the same winner whatever order batches come in.
-    newer = (f"struct({', '.join(f's.`{c}`' for c in order)}) > "
-             f"struct({', '.join(f't.`{c}`' for c in order)})") if order else None
+    newer = delta_sql.newer(order) if order else None
+    clauses = [delta_sql.when_matched_update_all(newer), delta_sql.when_not_matched_insert_all()]
     with session_conf(spark, merge_conf(note)):
-        _run(lambda: DeltaTable.forPath(spark, location).alias("t")
-             .merge(df.alias("s"), on)
-             .whenMatchedUpdateAll(condition=newer)
-             .whenNotMatchedInsertAll()
-             .execute())
+        _run(lambda: delta_sql.merge(df, location, delta_sql.null_safe_on(keys), clauses))
     return last_write(spark, location, note)
 
 
@@ -177,7 +171,7 @@ def _writer(df: DataFrame, mode: str, note: str, partition_by: Sequence[str]) ->
 def last_write(spark: SparkSession, location: str, note: str) -> WriteMetrics:
     """Rows written by the commit tagged `note`, from the Delta log (0 if it made no commit).
     A few commits are searched: a concurrent run may have committed right after ours."""
-    rows = DeltaTable.forPath(spark, location).history(_RECENT).collect()
+    rows = delta_sql.history(spark, location, _RECENT)
     row = next((r for r in rows if r["userMetadata"] == note), None)
     if row is None:
         return WriteMetrics("NONE", 0, int(rows[0]["version"]))

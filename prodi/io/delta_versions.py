@@ -13,10 +13,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from delta.tables import DeltaTable
 from pyspark.sql import SparkSession
 from pyspark.sql.utils import AnalysisException
 
+from prodi.io.delta_sql import history
 from prodi.model import commit_note
 
 # How far back the state of a target is looked for; older state means a full run of its scope.
@@ -32,13 +32,12 @@ class Processed:
 
 
 def current_version(spark: SparkSession, location: str) -> int:
-    return int(DeltaTable.forPath(spark, location).history(1).collect()[0]["version"])
+    return int(history(spark, location, 1)[0]["version"])
 
 
 def processed(spark: SparkSession, location: str) -> Iterator[Processed]:
     """The target's prodi commits that recorded their inputs, newest first."""
-    rows = DeltaTable.forPath(spark, location).history(HISTORY_DEPTH) \
-        .select("userMetadata").collect()
+    rows = history(spark, location, HISTORY_DEPTH)
     for row in rows:
         note = commit_note.decode(row["userMetadata"])
         if note is not None and isinstance(note.get("inputs"), dict):
@@ -87,8 +86,7 @@ def last_source_state(spark: SparkSession, location: str) -> dict | None:
 
     if not delta_tables.exists(spark, location):
         return None
-    rows = DeltaTable.forPath(spark, location).history(HISTORY_DEPTH) \
-        .select("userMetadata").collect()
+    rows = history(spark, location, HISTORY_DEPTH)
     for row in rows:
         note = commit_note.decode(row["userMetadata"])
         if note is not None and isinstance(note.get("source_state"), dict):

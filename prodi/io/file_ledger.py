@@ -87,8 +87,7 @@ def record(spark: SparkSession, location: str, entries: list[tuple], note: str) 
     """Add (path, size, modified, landed_date, records, quarantined, status, run_id) rows for
     the deliveries not recorded yet: the run that took them in and a run mending the ledger
     after it (it found them in raw's rows before their entries landed) may record them at once."""
-    from delta.tables import DeltaTable
-
+    from prodi.io import delta_sql
     from prodi.io.conflicts import retry_on_conflict
 
     if not entries:
@@ -102,7 +101,6 @@ def record(spark: SparkSession, location: str, entries: list[tuple], note: str) 
             return
         delivery = " AND ".join(f"t.{c} = s.{c}" for c in ("path", "size", "modified"))
         with delta_tables.session_conf(spark, delta_tables.merge_conf(note)):
-            DeltaTable.forPath(spark, location).alias("t").merge(df.alias("s"), delivery) \
-                .whenNotMatchedInsertAll().execute()
+            delta_sql.merge(df, location, delivery, [delta_sql.when_not_matched_insert_all()])
 
     retry_on_conflict(add, location)

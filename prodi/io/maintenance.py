@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from prodi.io.delta_sql import ident, table_ref
+
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
@@ -19,17 +21,8 @@ RETENTION_CHECK_CONF = "spark.databricks.delta.retentionDurationCheck.enabled"
 VACUUM_LOGGING_CONF = "spark.databricks.delta.vacuum.logging.enabled"
 
 
-def _ident(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-def table_ref(location: str) -> str:
-    """A Delta table by path, as SQL: delta.`<location>`."""
-    return f"delta.{_ident(location)}"
-
-
 def _columns(columns: Sequence[str]) -> str:
-    return ", ".join(_ident(c) for c in columns)
+    return ", ".join(ident(c) for c in columns)
 
 
 def set_properties_sql(location: str, properties: Mapping[str, str]) -> str:
@@ -70,11 +63,11 @@ class FileCounts:
 def layout(spark: SparkSession, location: str) -> TableLayout | None:
     """The table's partition and clustering columns and its properties; None when there is no
     Delta table there."""
-    from delta.tables import DeltaTable
+    from prodi.io.delta_sql import detail
 
-    if not DeltaTable.isDeltaTable(spark, location):
+    row = detail(spark, location)
+    if row is None:
         return None
-    row = spark.sql(f"DESCRIBE DETAIL {table_ref(location)}").collect()[0].asDict()
     return TableLayout(tuple(row.get("partitionColumns") or ()),
                        tuple(row.get("clusteringColumns") or ()), dict(row.get("properties") or {}))
 
@@ -111,9 +104,9 @@ def vacuum(spark: SparkSession, location: str, retention_hours: int, force: bool
 
 
 def _files_vacuumed(spark: SparkSession, location: str) -> int:
-    from delta.tables import DeltaTable
+    from prodi.io.delta_sql import history
 
-    for row in DeltaTable.forPath(spark, location).history(5).collect():
+    for row in history(spark, location, 5):
         if row["operation"] == "VACUUM END":
             return int((row["operationMetrics"] or {}).get("numDeletedFiles", 0))
     return 0
