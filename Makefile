@@ -89,10 +89,11 @@ clean:
 	rm -rf $(VENV) dist lakehouse outputs multirun .pytest_cache
 
 # Offline machines: fetch the Delta jars and the JDBC drivers once with Maven, then
-# PRODI_JARS_DIR=.jars make demo (other drivers: prodi/runtime/jars.py, JDBC_DRIVERS)
-jars:
-	mvn -q dependency:copy -Dartifact=io.delta:delta-spark_2.12:3.3.2 -DoutputDirectory=.jars
-	mvn -q dependency:copy -Dartifact=io.delta:delta-storage:3.3.2 -DoutputDirectory=.jars
-	mvn -q dependency:copy -Dartifact=org.antlr:antlr4-runtime:4.9.3 -DoutputDirectory=.jars
-	mvn -q dependency:copy -Dartifact=org.postgresql:postgresql:42.7.14 -DoutputDirectory=.jars
-	mvn -q dependency:copy -Dartifact=org.xerial:sqlite-jdbc:3.54.1.0 -DoutputDirectory=.jars
+# PRODI_JARS_DIR=.jars make demo (other drivers: prodi/runtime/jars.py, JDBC_DRIVERS). The Delta
+# jars are those of the venv's delta-spark for its pyspark (Spark 3.5 or 4.x; see
+# docs/run/spark-versions.md), as a local session asks for them.
+DELTA_JARS = $(BIN)/python -c 'from prodi.runtime.jars import installed_delta_artifacts as a; print(" ".join(":".join(x) for x in a()))'
+jars: install
+	@set -e; delta="$$($(DELTA_JARS))"; \
+	for artifact in $$delta org.postgresql:postgresql:42.7.14 org.xerial:sqlite-jdbc:3.54.1.0; do \
+	  echo "fetching $$artifact"; mvn -q dependency:copy -Dartifact=$$artifact -DoutputDirectory=.jars; done
