@@ -102,7 +102,8 @@ def _hold(run: StageRun, df: DataFrame, column: str, kind: str, before: Mark | N
     from pyspark.sql import functions as F
 
     if before is None:
-        lowest = df.select(F.min(F.col(f"`{column}`").cast(kind)).cast("string")).first()[0]
+        lowest = df.select(F.min(F.expr(f"try_cast(`{column}` AS {kind})")).cast("string")
+                           ).first()[0]
         before = Mark(column, lowest, kind) if lowest is not None else None
     run.source_state = before.state() if before is not None else None
 

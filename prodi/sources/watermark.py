@@ -107,7 +107,10 @@ def not_landed_yet(run: StageRun, rows: DataFrame, mark: Mark | None, lookback: 
     compare = compare or rows.columns
     carried = [c for c in rows.columns if c not in compare] or compare
     landed = delta_tables.read(run.spark, run.target)
-    window = landed.filter(in_window(F.col(f"`{mark.column}`").cast(mark.type), mark, lookback))
+    # try_cast: a landed value that isn't of the mark's type is outside every window, on any
+    # Spark (ANSI mode, Spark 4's default, would fail the run on it).
+    window = landed.filter(in_window(F.expr(f"try_cast(`{mark.column}` AS {mark.type})"), mark,
+                                     lookback))
     held = window.select(*[(F.col(f"`{c}`") if c in landed.columns
                             else F.lit(None).cast("string")).alias(f"{_HELD}{c}") for c in compare]) \
         .groupBy(*[f"{_HELD}{c}" for c in compare]).agg(F.count(F.lit(1)).alias(_HELD))
@@ -126,7 +129,7 @@ def advance(run: StageRun, rows: DataFrame, column: str, kind: str, before: Mark
     the previous mark) for the commit that lands `rows`."""
     from pyspark.sql import functions as F
 
-    typed = F.col(f"`{column}`").cast(kind)
+    typed = F.expr(f"try_cast(`{column}` AS {kind})")  # NULL, not an ANSI error, if it isn't
     expr = F.greatest(typed, F.lit(before.value).cast(kind)) if before else typed
     highest = rows.select(F.max(expr).cast("string")).first()[0]
     mark = Mark(column, highest, kind) if highest is not None else before

@@ -100,7 +100,9 @@ class Conform(Stage):
         present = set(run.df.columns)
         carried = [(F.col(c) if c in present else F.lit(None)).cast(t).alias(c)
                    for c, t in INGESTION_TYPES.items()]
-        run.df = run.df.select(*[F.col(f"`{c.name}`").cast(c.type).alias(c.name)
+        # try_cast, not cast: a value ValidateTypes let through (action warn) becomes NULL on
+        # every Spark, where ANSI mode (Spark 4's default) would fail the run on it.
+        run.df = run.df.select(*[F.expr(f"try_cast(`{c.name}` AS {c.type})").alias(c.name)
                                  for c in _declared(run.item)], *carried)
 
 
