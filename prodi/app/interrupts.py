@@ -69,6 +69,7 @@ class SignalStop:
         self._previous: dict[int, Any] = {}
         self._cancelling = threading.Event()
         self._cancel_lock = threading.Lock()  # held while a cancel is on its way to Spark
+        self._spark: Any = None  # the run's session: a Connect one is interrupted through it
 
     def install(self) -> bool:
         """Handle SIGINT and SIGTERM from now on; False where signals are not ours to handle (a
@@ -98,6 +99,7 @@ class SignalStop:
 
     # ItemObserver: the boundaries where a run stops.
     def item_started(self, session: RunSession, run: StageRun) -> None:
+        self._spark = session.spark
         self.check(session.run_id)
 
     def stage_finished(self, session: RunSession, run: StageRun) -> None:
@@ -114,6 +116,8 @@ class SignalStop:
         if self.signum is not None:
             _exit_now(signum)
         self.signum = signum
+        if self._spark is None:
+            self._spark = _connect_session()  # this thread's: Connect's active session is per thread
         self._cancelling.set()
         # Not here: a Py4J call on this thread may be waiting for its answer, and loguru's lock
         # may be held by the frame this handler interrupted.
@@ -134,6 +138,8 @@ class SignalStop:
                 try:
                     if context is not None:
                         context.cancelAllJobs()
+                    elif self._spark is not None and _is_connect(self._spark):
+                        self._spark.interruptAll()  # the server cancels this session's queries
                 except Exception as exc:  # noqa: BLE001 - the run still stops at its boundary
                     logger.debug("cancelling Spark jobs failed: {}", exc)
             time.sleep(_CANCEL_EVERY_S)
@@ -169,6 +175,29 @@ def _spark_context() -> Any:
     return active_context()
 
 
+def _is_connect(spark: Any) -> bool:
+    from prodi.runtime.classic import is_connect
+
+    return is_connect(spark)
+
+
+def _connect_session() -> Any:
+    """The active Spark Connect session of this thread, without importing PySpark when nothing
+    started it (None: none, or a classic one, which `_spark_context` cancels)."""
+    if "pyspark" not in sys.modules:
+        return None
+    from pyspark.sql import SparkSession
+    from pyspark.sql.utils import is_remote
+
+    if not is_remote():  # classic: no Py4J call here, in a signal handler
+        return None
+    try:
+        session = SparkSession.getActiveSession()
+    except Exception:  # noqa: BLE001 - nothing to interrupt then; the run stops at its boundary
+        return None
+    return session if session is not None and _is_connect(session) else None
+
+
 def settled(signum: int, session: RunSession | None, run_id: str,
             stopped_in: tuple[str, str] | None, done: int, total: int) -> Interrupted:
     """The Interrupted of a layer run stopped by `signum`: what the Delta log holds of the item
@@ -193,14 +222,12 @@ def settled(signum: int, session: RunSession | None, run_id: str,
 
 def commits_of(spark: Any, location: str, run_id: str) -> list[int]:
     """The versions of the table at `location` that the run `run_id` committed (recent ones)."""
-    from delta.tables import DeltaTable
-
+    from prodi.io.delta_sql import history
     from prodi.io.delta_tables import exists
     from prodi.model import commit_note
 
     if not exists(spark, location):
         return []
-    rows = DeltaTable.forPath(spark, location).history(20).select("version", "userMetadata") \
-        .collect()
+    rows = history(spark, location, 20)
     notes = ((int(r["version"]), commit_note.decode(r["userMetadata"])) for r in rows)
     return sorted(v for v, note in notes if note is not None and note.get("prodi_run") == run_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -64,6 +65,31 @@ def test_a_signal_is_recorded_not_raised_and_the_handlers_are_restored():
         with pytest.raises(Interrupted):
             stop.check("R2")
     assert {s: signal.getsignal(s) for s in before} == before
+
+
+class _ConnectSpark:
+    """A Spark Connect session: no SparkContext to cancel jobs on; its queries are interrupted."""
+
+    def __init__(self) -> None:
+        self.interrupted = threading.Event()
+
+    def interruptAll(self) -> list[str]:  # noqa: N802 - PySpark's name
+        self.interrupted.set()
+        return ["op-1"]
+
+
+_ConnectSpark.__module__ = "pyspark.sql.connect.session"
+
+
+def test_a_signal_on_spark_connect_interrupts_the_sessions_queries(monkeypatch):
+    monkeypatch.setattr("prodi.app.interrupts._spark_context", lambda: None)  # no classic JVM
+    stop, spark = SignalStop(), _ConnectSpark()
+    stop.item_started(SimpleNamespace(run_id="R3", spark=spark), _run())
+    stop._handle(signal.SIGINT, None)
+    assert spark.interrupted.wait(120), "the Connect session was never interrupted"
+    stop.stop_cancelling()
+    with pytest.raises(Interrupted):
+        stop.check("R3")
 
 
 def test_an_interrupted_backfill_resumes_the_job_it_stopped_in_and_those_after_it():

@@ -152,12 +152,33 @@ class LogSpec:
     file: str | None = None
 
 
+class ConnectUrl(str):
+    """A Spark Connect server's URL: sc://host:port, optionally /;param=value;... after it."""
+
+    PREFIX = "sc://"
+
+    @classmethod
+    def from_config(cls, data: Any, path: str, errors: list[ConfigError]) -> ConnectUrl | None:
+        """The URL; "" (an unset SPARK_REMOTE) is none; anything not sc://... is an error."""
+        if data is None or data == "":
+            return None
+        if isinstance(data, str) and data.startswith(cls.PREFIX) and \
+                data[len(cls.PREFIX):].split("/", 1)[0].split(":", 1)[0]:
+            return cls(data)
+        errors.append(ConfigError(path, "a Spark Connect URL, sc://host:port (for example "
+                                  "sc://127.0.0.1:15002), or null for a session of this process",
+                                  describe(data)))
+        return None
+
+
 @dataclass(frozen=True)
 class SparkSpec:
     master: str = "local[*]"
     app_name: str = "prodi"
     jars_dir: str | None = None
     conf: dict[str, str] = field(default_factory=dict)
+    # A Spark Connect server to run on instead (master and jars_dir are then the server's).
+    remote: ConnectUrl | None = None
 
 
 @dataclass(frozen=True)
