@@ -99,7 +99,7 @@ class SignalStop:
 
     # ItemObserver: the boundaries where a run stops.
     def item_started(self, session: RunSession, run: StageRun) -> None:
-        self._spark = session.spark
+        self._spark = getattr(session, "spark", None)
         self.check(session.run_id)
 
     def stage_finished(self, session: RunSession, run: StageRun) -> None:
