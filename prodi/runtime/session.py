@@ -52,21 +52,22 @@ class ConnectUnreachableError(RuntimeError):
 def get_session(master: str, app_name: str, conf: Mapping[str, str], jars_dir: str | None = None,
                 environ: Mapping[str, str] | None = None, packages: Iterable[str] = (),
                 remote: str | None = None) -> SparkSession:
-    """The active session if there is one (notebook, cluster, test, sweep); else one of the
-    Spark Connect server at `remote` (sc://host:port); else a new local one with Delta and the
-    jars of `packages` (Maven coordinates, such as JDBC drivers). A session already running
-    keeps the jars it started with."""
+    """The active session if there is one (notebook, cluster, test, sweep), or the runtime's on
+    Databricks; else one of the Spark Connect server at `remote` (sc://host:port); else a new
+    local one with Delta and the jars of `packages` (Maven coordinates, such as JDBC drivers).
+    A session already running keeps the jars it started with."""
     active = SparkSession.getActiveSession()
     if active is not None:
         _apply_runtime_conf(active, conf)
         return active
-    if remote:
-        return connect_session(remote, app_name, conf, packages)
-    if on_databricks(environ):
-        logger.info("Databricks runtime detected: using the cluster's SparkSession")
+    if on_databricks(environ):  # serverless too: the runtime's own (Connect) session
+        logger.info("Databricks runtime detected: using the cluster's SparkSession{}",
+                    f" (spark.remote {remote} not used)" if remote else "")
         session = SparkSession.builder.getOrCreate()
         _apply_runtime_conf(session, conf)
         return session
+    if remote:
+        return connect_session(remote, app_name, conf, packages)
     if os.environ.pop("SPARK_REMOTE", None) is not None:  # PySpark would connect to it anyway
         logger.info("spark.remote is null: SPARK_REMOTE ignored, Spark runs in this process")
     # spark-submit started this Python and its JVM (EMR, Dataproc, Kubernetes, a standalone
