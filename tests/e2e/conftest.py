@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from scripts.chaos_processes import SHORT_LIVED_JVM
+
 REPO = Path(__file__).resolve().parents[2]
 # The cluster's own Spark, installed before the wheel: a pyspark other than the one `prodi[spark]`
 # resolves to (pyspark's newest 3.5), with a delta-spark that runs on it. Installing the wheel
@@ -62,6 +64,7 @@ class WheelVenv:
                and not k.startswith("PYTEST_")}
         env["VIRTUAL_ENV"] = str(self.venv)
         env["PATH"] = f"{self.bin}{os.pathsep}{env.get('PATH', '')}"
+        env["JAVA_TOOL_OPTIONS"] = SHORT_LIVED_JVM  # its JVMs live for one command each
         env.update(extra)
         return env
 

@@ -17,6 +17,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.chaos_processes import SHORT_LIVED_JVM
+
 HOST = "127.0.0.1"
 MASTER = "org.apache.spark.deploy.master.Master"
 WORKER = "org.apache.spark.deploy.worker.Worker"
@@ -65,7 +67,8 @@ def daemon_environ(python: Path, base: Mapping[str, str] | None = None) -> dict[
     env = {k: v for k, v in (os.environ if base is None else base).items()
            if not k.startswith(("SPARK_", "PYSPARK_"))}
     env.update(SPARK_LOCAL_IP=HOST, SPARK_LOCAL_HOSTNAME=HOST, PYSPARK_PYTHON=str(python),
-               SPARK_DAEMON_MEMORY="256m")  # the master's and worker's own heap (default 1g)
+               SPARK_DAEMON_MEMORY="256m",  # the master's and worker's own heap (default 1g)
+               JAVA_TOOL_OPTIONS=SHORT_LIVED_JVM)  # a few minutes of a small chain: C1 costs less CPU
     return env
 
 
