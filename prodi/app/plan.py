@@ -18,6 +18,8 @@ def build_plan(loaded: LoadedConfig, run_id: str) -> dict[str, Any]:
         "pipeline": app.pipeline.name, "run_date": app.run.date,
         "dry_run_cause": loaded.dry_run.cause, "datasets": [p.describe() for p in loaded.plans],
         "spark_conf": spark_conf(app),
+        "spark": f"Spark Connect at {app.spark.remote}" if app.spark.remote
+        else f"master {app.spark.master}",
     }
 
 
@@ -27,7 +29,7 @@ def render_plan(plan: dict[str, Any], fmt: str) -> str:
         return json.dumps(plan, indent=2, sort_keys=False)
     lines = [f"DRY-RUN plan: layer={plan['layer']} cloud={plan['cloud']} env={plan['env']} "
              f"pipeline={plan['pipeline']} run_date={plan['run_date'] or 'all'}",
-             f"  dry-run because: {plan['dry_run_cause']}"]
+             f"  dry-run because: {plan['dry_run_cause']}", f"  spark: {plan['spark']}"]
     for item in plan["datasets"]:
         lines.append(f"  - {item['dataset']}")
         for key, value in item.items():

@@ -61,7 +61,7 @@ def open_session(app: AppConfig, run_id: str, vault: SecretVault, environ: Mappi
     conf = {key: secrets.resolve(value, f"{_origin(app, key)}.{key}")
             for key, value in spark_conf(app).items()}
     spark = get_session(app.spark.master, app_name or app.spark.app_name, conf, app.spark.jars_dir,
-                        environ, packages)
+                        environ, packages, remote=app.spark.remote)
     return RunSession(spark, secrets, run_id, tuple(observers), app.env.conflicts)
 
 

@@ -38,7 +38,8 @@ def descendants(pid: int) -> set[int]:
             continue
     found, todo = set(), [pid]
     while todo:
-        children = {p for p, pp in parents.items() if pp == todo.pop()} - found
+        parent = todo.pop()
+        children = {p for p, pp in parents.items() if pp == parent} - found
         found |= children
         todo += children
     return found
