@@ -85,7 +85,7 @@ def get_session(master: str, app_name: str, conf: Mapping[str, str], jars_dir: s
         logger.info("spark-submit started this driver: its --master and --jars/--packages apply "
                     "(not spark.master={} nor jars fetched by prodi)", master)
     else:
-        builder = builder.config("spark.driver.extraJavaOptions", _log4j_option())
+        builder = builder.config("spark.driver.extraJavaOptions", driver_java_options(conf))
         builder = builder.config("spark.jars", ",".join(filter(None, (conf.get("spark.jars"), *jars))))
     logger.info("starting Spark ({})…", "spark-submit's --master" if submitted else master)
     started = time.monotonic()
@@ -184,6 +184,12 @@ def stop_spark(timeout_s: float = 10.0) -> None:
 def kill_jvm() -> None:
     """Kill the JVM this process started, at once (a second Ctrl-C)."""
     kill_local_jvm()
+
+
+def driver_java_options(conf: Mapping[str, str]) -> str:
+    """The driver JVM's options: the conf's own (a user's -Xss, GC or agent flags), then prodi's
+    log4j configuration."""
+    return " ".join(filter(None, (conf.get("spark.driver.extraJavaOptions"), _log4j_option())))
 
 
 def _log4j_option() -> str:
