@@ -21,14 +21,13 @@ from pathlib import Path
 
 import pytest
 from chispa import assert_df_equality
-from pyspark.sql import types as T
 
 from prodi.runtime.jars import JDBC_DRIVERS
 from prodi.runtime.session import DELTA_CONF
 from tests.conftest import generate_demo_data
 from tests.e2e import expected_demo
 from tests.e2e.conftest import WheelVenv
-from tests.e2e.test_demo_chain import MART_SCHEMAS
+from tests.e2e.test_demo_chain import MART_SCHEMAS, expected_mart
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 SERVER_CLASS = "org.apache.spark.sql.connect.service.SparkConnectServer"
@@ -158,11 +157,7 @@ def test_the_runs_went_through_the_connect_server(chain: ConnectChain,
 
 @pytest.mark.parametrize("mart", sorted(MART_SCHEMAS))
 def test_gold_through_connect_matches_independent_computation(spark_session, chain, mart):
-    first, first_type, compute = MART_SCHEMAS[mart]
-    schema = T.StructType([
-        T.StructField(first, first_type), T.StructField("currency", T.StringType()),
-        T.StructField("orders", T.LongType()), T.StructField("revenue", T.DecimalType(14, 2))])
-    expected = spark_session.createDataFrame(compute(chain.lakehouse / "landing"), schema)
+    expected = expected_mart(spark_session, mart, chain.lakehouse / "landing")
     gold = spark_session.read.format("delta").load(str(chain.lakehouse / "gold" / mart))
     assert_df_equality(gold, expected, ignore_row_order=True, ignore_nullable=True)
 

@@ -14,12 +14,11 @@ from pathlib import Path
 import pyspark
 import pytest
 from chispa import assert_df_equality
-from pyspark.sql import types as T
 
 from prodi.runtime.jars import installed_delta_artifacts
 from tests.conftest import REPO
 from tests.e2e.standalone_cluster import Cluster, daemon_environ, group_alive, standalone_cluster
-from tests.e2e.test_demo_chain import LAYERS, MART_SCHEMAS
+from tests.e2e.test_demo_chain import LAYERS, MART_SCHEMAS, expected_mart
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 VENV = Path(sys.prefix)  # the test's venv: its `prodi`, its pyspark, its Python on the executors
@@ -96,14 +95,10 @@ def gold_rows(spark_session, chain: ClusterRun, mart: str) -> list[tuple]:
 
 @pytest.mark.parametrize("mart", sorted(MART_SCHEMAS))
 def test_gold_mart_on_the_cluster_matches_independent_computation(chain, spark_session, mart):
-    first, first_type, compute = MART_SCHEMAS[mart]
-    schema = T.StructType([
-        T.StructField(first, first_type), T.StructField("currency", T.StringType()),
-        T.StructField("orders", T.LongType()), T.StructField("revenue", T.DecimalType(14, 2))])
-    expected = spark_session.createDataFrame(compute(chain.landing), schema)
+    expected = expected_mart(spark_session, mart, chain.landing)
     assert expected.count() > 0  # two days of orders give every mart rows
     gold = spark_session.read.format("delta").load(str(chain.lakehouse / "gold" / mart))
-    assert_df_equality(gold.select(*schema.names), expected, ignore_row_order=True,
+    assert_df_equality(gold.select(*expected.columns), expected, ignore_row_order=True,
                        ignore_nullable=True)
 
 
