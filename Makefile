@@ -84,6 +84,7 @@ bench: install-dev
 	$(BIN)/python scripts/bench/spark_jobs.py
 	$(BIN)/python scripts/bench/chain_vs_hand_written.py
 	$(BIN)/python scripts/bench/backfill_vs_invocations.py
+	$(BIN)/python scripts/bench/signal_latency.py
 
 clean:
 	rm -rf $(VENV) dist lakehouse outputs multirun .pytest_cache
