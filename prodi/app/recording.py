@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from prodi.config.load import LoadedConfig
     from prodi.engine.hooks import ItemObserver
     from prodi.engine.session import RunSession
+    from prodi.model.layout import TableSpace
     from prodi.secrets.vault import SecretVault
 
 LEDGER_EXIT = 3
@@ -45,7 +46,7 @@ class ParentRun:
     status: str = "ok"
     error: str | None = None
     spark: SparkSession | None = None  # set by its layer runs: where the ledger is
-    root: str | None = None
+    tables: TableSpace | None = None  # where the ledger is
     children: list[dict[str, Any]] = field(default_factory=list)  # their ledger rows
     redactors: list[Callable[[str], str]] = field(default_factory=list)
 
@@ -147,10 +148,10 @@ def _record_layer_run(loaded: LoadedConfig, outcome: RunOutcome, session: RunSes
     if session is None:
         _failed(outcome.run_id, "its Spark session never started", error is not None)
         return
-    root = ledger_root(loaded, session)
+    tables = ledger_tables(loaded, session)
     if parent is not None:
-        parent.spark, parent.root = session.spark, root
-    _write(session.spark, root, [row], items, outcome.run_id, error is not None)
+        parent.spark, parent.tables = session.spark, tables
+    _write(session.spark, tables, [row], items, outcome.run_id, error is not None)
 
 
 @contextmanager
@@ -180,12 +181,14 @@ def _status(error: BaseException | None) -> str:
     return "ok" if error is None else "interrupted" if isinstance(error, Interrupted) else "failed"
 
 
-def ledger_root(loaded: LoadedConfig, session: RunSession) -> str:
-    """The lakehouse root the run's ledger tables live under (secrets in it resolved)."""
-    from prodi.model.layout import absolute_storage
+def ledger_tables(loaded: LoadedConfig, session: RunSession) -> TableSpace:
+    """Where the run's ledger tables are: under the lakehouse root (secrets in it resolved), or
+    in the cloud's catalog schema."""
+    from prodi.model.layout import TableSpace, absolute_storage
 
-    root = loaded.app.cloud.storage.root
-    return absolute_storage(session.secrets.resolve(root, "cloud.storage.root"))
+    cloud = loaded.app.cloud
+    root = absolute_storage(session.secrets.resolve(cloud.storage.root, "cloud.storage.root"))
+    return TableSpace.of(cloud, root)
 
 
 def _record_parent(parent: ParentRun) -> None:
@@ -200,21 +203,22 @@ def _record_parent(parent: ParentRun) -> None:
         pipeline=first["pipeline"], run_date=(dates[0] if len(dates) == 1 else
                                               f"{dates[0]}..{dates[-1]}" if dates else None),
         facts=_facts(parent.spark) if parent.spark is not None else {})
-    if parent.spark is None or parent.root is None:
+    if parent.spark is None or parent.tables is None:
         _failed(parent.run_id, "none of its layer runs started a Spark session",
                 parent.status != "ok")
         return
-    _write(parent.spark, parent.root, [row], [], parent.run_id, parent.status != "ok")
+    _write(parent.spark, parent.tables, [row], [], parent.run_id, parent.status != "ok")
 
 
-def _write(spark: SparkSession, root: str, runs: list[dict[str, Any]],
+def _write(spark: SparkSession, tables: TableSpace, runs: list[dict[str, Any]],
            items: list[dict[str, Any]], run_id: str, run_failed: bool) -> None:
     from prodi.io import run_ledger
 
     try:
-        run_ledger.append(spark, root, runs, items)
+        run_ledger.append(spark, tables, runs, items)
     except Exception as exc:  # noqa: BLE001 - the run's result must stand whatever happens here
-        _failed(run_id, f"{root}/_prodi: {describe_failure(exc).message}", run_failed)
+        where = run_ledger.location(tables, run_ledger.RUNS)
+        _failed(run_id, f"{where}: {describe_failure(exc).message}", run_failed)
 
 
 def _failed(run_id: str, why: str, run_failed: bool) -> None:

@@ -17,13 +17,13 @@ def write_report(access: LedgerAccess, output: Path, runs: int) -> Path:
     from prodi.io import run_ledger
     from prodi.observability.lineage_svg import lineage_svg
 
-    layer_runs = run_ledger.recent_runs(access.spark, access.root, runs, kinds=("layer",))
-    items = run_ledger.dataset_runs(access.spark, access.root, [r["run_id"] for r in layer_runs])
+    layer_runs = run_ledger.recent_runs(access.spark, access.tables, runs, kinds=("layer",))
+    items = run_ledger.dataset_runs(access.spark, access.tables, [r["run_id"] for r in layer_runs])
     loaded = access.loaded
     graph = lineage(loaded.app, loaded.catalog)
     svg = lineage_svg([(n.id, n.label, n.group) for n in graph.nodes.values()], graph.edges,
                       ["source", *loaded.catalog.names()])
-    report = build_report(layer_runs, items, graph, access.root, svg)
+    report = build_report(layer_runs, items, graph, access.tables.schema or access.tables.root, svg)
     output.write_text(render(report), encoding="utf-8")
     return output
 

@@ -15,13 +15,14 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
     from prodi.config.load import LoadedConfig
+    from prodi.model.layout import TableSpace
 
 
 @dataclass(frozen=True)
 class LedgerAccess:
     loaded: LoadedConfig  # the config whose lakehouse holds the ledger (cloud, env)
     spark: SparkSession
-    root: str
+    tables: TableSpace  # where the ledger is
 
 
 def open_ledger(overrides: Sequence[str], config_dir: str | None = None) -> LedgerAccess:
@@ -29,7 +30,7 @@ def open_ledger(overrides: Sequence[str], config_dir: str | None = None) -> Ledg
     set-up. Any layer composes the same root, so the first layer stands in when none is given."""
     from prodi.app.preflight import preflight
     from prodi.app.provenance import new_run_id
-    from prodi.app.recording import ledger_root
+    from prodi.app.recording import ledger_tables
     from prodi.config.layers import layer_catalog
     from prodi.engine.session import open_session
     from prodi.observability.logging import configure_logging
@@ -43,13 +44,13 @@ def open_ledger(overrides: Sequence[str], config_dir: str | None = None) -> Ledg
     app, vault = loaded.app, SecretVault()
     configure_logging("WARNING", app.log.format, redact=vault.redact)
     session = open_session(app, new_run_id(), vault, os.environ, app_name="prodi-runs")
-    return LedgerAccess(loaded, session.spark, ledger_root(loaded, session))
+    return LedgerAccess(loaded, session.spark, ledger_tables(loaded, session))
 
 
 def list_runs(access: LedgerAccess, limit: int, as_json: bool) -> str:
     from prodi.io import run_ledger
 
-    return render_runs(run_ledger.recent_runs(access.spark, access.root, limit), as_json)
+    return render_runs(run_ledger.recent_runs(access.spark, access.tables, limit), as_json)
 
 
 def show_run(access: LedgerAccess, run_id: str, as_json: bool) -> str:
@@ -57,10 +58,10 @@ def show_run(access: LedgerAccess, run_id: str, as_json: bool) -> str:
     every dataset row of them."""
     from prodi.io import run_ledger
 
-    rows = run_ledger.runs_by_id(access.spark, access.root, run_id)
+    rows = run_ledger.runs_by_id(access.spark, access.tables, run_id)
     run = pick_run(rows, run_id)
     children = [r for r in rows if r["parent_id"] == run["run_id"]]
-    items = run_ledger.dataset_runs(access.spark, access.root,
+    items = run_ledger.dataset_runs(access.spark, access.tables,
                                     [run["run_id"], *(c["run_id"] for c in children)])
     return render_run(run, children, items, as_json)
 

@@ -27,6 +27,7 @@ def check(app: AppConfig, container: dict[str, Any], catalog: LayerCatalog
         catalog = catalog.with_layer(app.layer)
         errors += _selection_errors(app, catalog)
     errors += _mart_layer_errors(app, catalog)
+    errors += _table_name_errors(app)
     errors += _secret_reference_errors(container)
     errors += [ConfigError(e.path, e.expected, e.got)
                for e in validate_specs(list(app.cloud.secrets.providers), path="cloud.secrets.providers")]
@@ -60,6 +61,15 @@ def _mart_layer_errors(app: AppConfig, catalog: LayerCatalog) -> list[ConfigErro
                         repr(mart.layer))
             for name, mart in app.pipeline.marts.items()
             if mart.layer is not None and mart.layer not in mart_layers]
+
+
+def _table_name_errors(app: AppConfig) -> list[ConfigError]:
+    """A catalog alone names no schema to put the tables in."""
+    if app.cloud.catalog and not app.cloud.schema:
+        return [ConfigError("cloud.schema", f"the schema of catalog {app.cloud.catalog} the "
+                            "tables go in (cloud.catalog is set), or cloud.catalog: null for "
+                            "tables by path", "null")]
+    return []
 
 
 def _secret_reference_errors(container: dict[str, Any]) -> list[ConfigError]:

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from prodi.model.layout import absolute_storage, file_uri_path
 from prodi.model.schema.app import AppConfig, EnvConflictSpec
+from prodi.runtime.local_catalog import METASTORE_URL, local_catalog_conf
 from prodi.runtime.platform import on_databricks
 from prodi.runtime.spark_available import require_spark
 from prodi.secrets.registry import build_chain
@@ -32,8 +35,18 @@ class RunSession:
 
 def spark_conf(app: AppConfig) -> dict[str, str]:
     """The Spark and Hadoop conf of a run: cloud, then env, then `spark.conf` (later wins),
-    with secret references still in place."""
-    return {**app.cloud.spark_conf, **app.env.spark_conf, **app.spark.conf}
+    with secret references still in place. Tables by name on the local cloud get a catalog
+    under the lakehouse root, unless the conf sets one."""
+    conf = {**app.cloud.spark_conf, **app.env.spark_conf, **app.spark.conf}
+    folder = _local_catalog(app)
+    return {**conf, **local_catalog_conf(folder, conf)} if folder else conf
+
+
+def _local_catalog(app: AppConfig) -> str | None:
+    """The folder of the local cloud's catalog, when its tables go by name."""
+    if app.cloud.schema and app.cloud.name == "local" and app.spark.remote is None:
+        return f"{file_uri_path(absolute_storage(app.cloud.storage.root))}/_catalog"
+    return None
 
 
 def packages(plans: Iterable[ItemPlan]) -> tuple[str, ...]:
@@ -60,6 +73,9 @@ def open_session(app: AppConfig, run_id: str, vault: SecretVault, environ: Mappi
     secrets = SecretResolver(chain, vault)
     conf = {key: secrets.resolve(value, f"{_origin(app, key)}.{key}")
             for key, value in spark_conf(app).items()}
+    folder = _local_catalog(app)
+    if folder and conf.get(METASTORE_URL, "").startswith("jdbc:derby:;databaseName=" + folder):
+        os.makedirs(folder, exist_ok=True)
     spark = get_session(app.spark.master, app_name or app.spark.app_name, conf, app.spark.jars_dir,
                         environ, packages, remote=app.spark.remote)
     return RunSession(spark, secrets, run_id, tuple(observers), app.env.conflicts)

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from prodi.model.layout import is_table_name as is_named
+
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, Row, SparkSession
 
@@ -23,11 +25,31 @@ def ident(name: str) -> str:
 
 
 def table_ref(table: str) -> str:
-    """A Delta table in SQL. A location (it holds a "/": a path or URI) is delta.`<location>`;
-    anything else is a catalog name, `catalog.schema.table`, each part quoted."""
-    if "/" in table:
+    """A Delta table in SQL: a location as delta.`<location>`, a catalog name part by part,
+    each part quoted."""
+    if not is_named(table):
         return f"delta.{ident(table)}"
     return ".".join(ident(part) for part in table.split("."))
+
+
+def ensure_schema(spark: SparkSession, table: str) -> None:
+    """Create a named table's schema (`catalog.schema`) when it doesn't exist yet."""
+    schema = table.rsplit(".", 1)[0] if table.count(".") >= 1 else None
+    if schema is None or spark.catalog.databaseExists(schema):
+        return
+    from loguru import logger
+
+    spark.sql(f"CREATE SCHEMA IF NOT EXISTS {table_ref(schema)}")
+    logger.info("created schema {} for {}", schema, table)
+
+
+def storage_location(spark: SparkSession, table: str) -> str | None:
+    """Where a table's files are: a location as it is, a catalog name's from its catalog
+    (DESCRIBE DETAIL); None when no Delta table has that name."""
+    if not is_named(table):
+        return table
+    found = detail(spark, table)
+    return None if found is None else str(found["location"])
 
 
 def history(spark: SparkSession, table: str, limit: int) -> list[Row]:

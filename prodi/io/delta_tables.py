@@ -1,4 +1,6 @@
-"""Delta tables by path: read, and write by append, overwrite, partition replace or MERGE.
+"""Delta tables by path or by catalog name: read, and write by append, overwrite, partition
+replace or MERGE. A named table (`main.sales.silver_orders`) is created in its schema by its
+first write, and written through the catalog (`saveAsTable`, `writeTo`) afterwards.
 
 Every write tags its commit with a note (the run id and a token) in the commit's userMetadata,
 so the Delta log says which run wrote what, and the row counts read back belong to our commit.
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 from loguru import logger
 from pyspark.sql import DataFrame, DataFrameWriter, SparkSession
+from pyspark.sql import functions as F
 
 from prodi.io import delta_sql, table_health
 
@@ -58,6 +61,9 @@ def read(spark: SparkSession, location: str, version: int | None = None) -> Data
     state = table_health.check(spark, location)
     if state.status == "half-created":
         raise table_health.state_error(state)
+    if delta_sql.is_named(location):
+        at = f" VERSION AS OF {int(version)}" if version is not None else ""
+        return spark.sql(f"SELECT * FROM {delta_sql.table_ref(location)}{at}")
     reader = spark.read.format("delta")
     return (reader.option("versionAsOf", version) if version is not None else reader).load(location)
 
@@ -72,7 +78,7 @@ def append(df: DataFrame, location: str, note: str, partition_by: Sequence[str] 
     writer = _writer(df, "append", note, partition_by).option("mergeSchema", "true")
     if txn is not None:
         writer = writer.option("txnAppId", txn[0]).option("txnVersion", str(txn[1]))
-    _run(lambda: writer.save(location))
+    _run(lambda: save(df.sparkSession, writer, location), df.sparkSession, location, note)
     return last_write(df.sparkSession, location, note)
 
 
@@ -85,13 +91,34 @@ def overwrite(df: DataFrame, location: str, note: str, partition_by: Sequence[st
 
 def _overwrite(df: DataFrame, location: str, note: str, partition_by: Sequence[str],
                replace_where: str | None, committed: bool) -> WriteMetrics:
+    spark = df.sparkSession
+    if delta_sql.is_named(location):
+        _overwrite_named(df, location, note, partition_by, replace_where, committed)
+        return last_write(spark, location, note)
     writer = _writer(df, "overwrite", note, partition_by)
     if replace_where is not None and committed:
         writer = writer.option("replaceWhere", replace_where).option("mergeSchema", "true")
     else:
         writer = writer.option("overwriteSchema", "true")
     _run(lambda: writer.save(location))
-    return last_write(df.sparkSession, location, note)
+    return last_write(spark, location, note)
+
+
+def _overwrite_named(df: DataFrame, name: str, note: str, partition_by: Sequence[str],
+                     replace_where: str | None, committed: bool) -> None:
+    """A new named table is created (by an append); an existing one is overwritten through the
+    catalog's overwrite, as Delta 3.3's saveAsTable can't replace a table on Spark 3.5.6+
+    (delta-io/delta#4671)."""
+    spark = df.sparkSession
+    if not committed:
+        writer = _writer(df, "append", note, partition_by)
+        _run(lambda: save(spark, writer, name), spark, name, note)
+    elif replace_where is not None:
+        v2 = df.writeTo(name).option("mergeSchema", "true")
+        _run(lambda: v2.overwrite(F.expr(replace_where)), spark, name, note)
+    else:
+        v2 = df.writeTo(name).option("overwriteSchema", "true")
+        _run(lambda: v2.overwrite(F.lit(True)), spark, name, note)
 
 
 def merge(df: DataFrame, location: str, note: str, keys: Sequence[str], sequence_by: str | None,
@@ -114,11 +141,20 @@ def merge(df: DataFrame, location: str, note: str, keys: Sequence[str], sequence
 def replace_partitions(df: DataFrame, location: str, note: str, partition_by: Sequence[str]
                        ) -> WriteMetrics:
     """Replace the partitions the rows fall in (a dynamic partition overwrite)."""
+    spark = df.sparkSession
+    committed = _ready_to_write(spark, location)
+    if delta_sql.is_named(location):
+        if committed:
+            v2 = df.writeTo(location).option("mergeSchema", "true")
+            _run(lambda: v2.overwritePartitions(), spark, location, note)
+        else:
+            _overwrite_named(df, location, note, partition_by, None, committed)
+        return last_write(spark, location, note)
     writer = _writer(df, "overwrite", note, partition_by)
-    if _ready_to_write(df.sparkSession, location):
+    if committed:
         writer = writer.option("partitionOverwriteMode", "dynamic").option("mergeSchema", "true")
     _run(lambda: writer.save(location))
-    return last_write(df.sparkSession, location, note)
+    return last_write(spark, location, note)
 
 
 def merge_conf(note: str) -> dict[str, str]:
@@ -151,11 +187,27 @@ def _ready_to_write(spark: SparkSession, location: str) -> bool:
     return state.committed
 
 
-def _run(action: Callable[[], object]) -> None:
+def save(spark: SparkSession, writer: DataFrameWriter, location: str) -> None:
+    """Run `writer` to a path, or to a catalog name (its schema created when missing)."""
+    if not delta_sql.is_named(location):
+        writer.save(location)
+        return
+    delta_sql.ensure_schema(spark, location)
+    writer.saveAsTable(location)
+
+
+def _run(action: Callable[[], object], spark: SparkSession | None = None, location: str = "",
+         note: str = "") -> None:
     """Run a write's Spark action; a data file gone from storage becomes a TableStateError
-    naming the table (written or read) and the repair."""
+    naming the table (written or read) and the repair. A named table's commit gets its note
+    from the session (a catalog write drops the writer's userMetadata option)."""
+    named = spark is not None and delta_sql.is_named(location)
     try:
-        action()
+        if named:
+            with session_conf(spark, {_COMMIT_NOTE_CONF: note}):
+                action()
+        else:
+            action()
     except Exception as exc:
         missing = table_health.missing_file_error(exc)
         if missing is not None:

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
+from prodi.io.delta_sql import storage_location
+from prodi.io.landing import normalize_path
 from prodi.io.table_files import files_of
 
 APP_ID = "prodi-ingest"
@@ -49,8 +51,13 @@ def claim(spark: SparkSession, location: str, app_id: str = APP_ID) -> Claim:
     return Claim(app_id, 0 if current is None else current + 1)
 
 
-def app_version(spark: SparkSession, location: str, app_id: str = APP_ID) -> int | None:
-    """The last `txnVersion` of `app_id` committed to the table (None: none, or no table)."""
+def app_version(spark: SparkSession, table: str, app_id: str = APP_ID) -> int | None:
+    """The last `txnVersion` of `app_id` committed to the table, at a location or by catalog
+    name (None: none, or no table)."""
+    location = storage_location(spark, table)
+    if location is None:
+        return None
+    location = normalize_path(location)
     files = files_of(spark, location)
     names = files.log_names(location) or []
     checkpoint = _newest_checkpoint(names)

@@ -1,7 +1,8 @@
-"""The run ledger: two Delta tables under the lakehouse root, one row per run and one per item run.
+"""The run ledger: two Delta tables beside the lakehouse's, one row per run and one per item run.
 
-`<root>/_prodi/runs` holds a row per layer run, chain, sweep and backfill (children name their
-parent); `<root>/_prodi/dataset_runs` a row per dataset or mart a layer run ran. Rows are built by
+`<root>/_prodi/runs` (by name: `<catalog>.<schema>.prodi_runs`) holds a row per layer run, chain,
+sweep and backfill (children name their parent); `<root>/_prodi/dataset_runs`
+(`prodi_dataset_runs`) a row per dataset or mart a layer run ran. Rows are built by
 `prodi.app.ledger`; this module only writes and reads them. Appends are blind (they read nothing
 from the table), so concurrent runs conflict only while the table is being created, and those
 conflicts are retried.
@@ -17,6 +18,7 @@ from pyspark.sql import functions as F
 
 from prodi.io import delta_tables
 from prodi.io.conflicts import retry_on_conflict
+from prodi.model.layout import TableSpace
 
 RUNS = "_prodi/runs"
 DATASET_RUNS = "_prodi/dataset_runs"
@@ -38,30 +40,31 @@ DATASET_RUNS_SCHEMA = (
 )
 
 
-def location(root: str, table: str) -> str:
-    return f"{root.rstrip('/')}/{table}"
+def location(tables: TableSpace, table: str) -> str:
+    return tables.table(*table.rsplit("/", 1))
 
 
-def append(spark: SparkSession, root: str, runs: Sequence[dict[str, Any]],
+def append(spark: SparkSession, tables: TableSpace, runs: Sequence[dict[str, Any]],
            dataset_runs: Sequence[dict[str, Any]] = ()) -> None:
     """Append the rows: item runs first, so a run a reader sees always has its item rows."""
     for table, schema, rows in ((DATASET_RUNS, DATASET_RUNS_SCHEMA, dataset_runs),
                                 (RUNS, RUNS_SCHEMA, runs)):
         if not rows:
             continue
-        target = location(root, table)
+        target = location(tables, table)
         df = spark.createDataFrame([dict(r) for r in rows], schema)
 
         def write(df=df, target=target) -> None:  # noqa: ANN001 - bound loop values
-            df.write.format("delta").mode("append").option("mergeSchema", "true").save(target)
+            delta_tables.save(spark, df.write.format("delta").mode("append")
+                              .option("mergeSchema", "true"), target)
 
         retry_on_conflict(write, target)
 
 
-def recent_runs(spark: SparkSession, root: str, limit: int | None = 20,
+def recent_runs(spark: SparkSession, tables: TableSpace, limit: int | None = 20,
                 kinds: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Runs, newest first (all of them with `limit=None`); [] before the first run."""
-    target = location(root, RUNS)
+    target = location(tables, RUNS)
     if not delta_tables.exists(spark, target):
         return []
     df = delta_tables.read(spark, target)
@@ -71,9 +74,9 @@ def recent_runs(spark: SparkSession, root: str, limit: int | None = 20,
     return [r.asDict(recursive=True) for r in (df.limit(limit) if limit else df).collect()]
 
 
-def runs_by_id(spark: SparkSession, root: str, prefix: str) -> list[dict[str, Any]]:
+def runs_by_id(spark: SparkSession, tables: TableSpace, prefix: str) -> list[dict[str, Any]]:
     """The runs whose id starts with `prefix`, and the runs whose parent's id does."""
-    target = location(root, RUNS)
+    target = location(tables, RUNS)
     if not delta_tables.exists(spark, target):
         return []
     df = delta_tables.read(spark, target)
@@ -81,9 +84,9 @@ def runs_by_id(spark: SparkSession, root: str, prefix: str) -> list[dict[str, An
     return [r.asDict(recursive=True) for r in df.where(match).orderBy("started_at").collect()]
 
 
-def dataset_runs(spark: SparkSession, root: str, run_ids: Sequence[str]) -> list[dict[str, Any]]:
+def dataset_runs(spark: SparkSession, tables: TableSpace, run_ids: Sequence[str]) -> list[dict[str, Any]]:
     """The item rows of those runs, in running order."""
-    target = location(root, DATASET_RUNS)
+    target = location(tables, DATASET_RUNS)
     if not run_ids or not delta_tables.exists(spark, target):
         return []
     df = delta_tables.read(spark, target).where(F.col("run_id").isin(list(run_ids)))

@@ -29,29 +29,31 @@ class Audit:
         return self.state not in ("ok", "no table yet")
 
 
-def audit(spark: SparkSession, location: str, files: TableFiles | None = None) -> Audit:
-    files = files or files_of(spark, location)
-    state = table_health.inspect(spark, location, files)
+def audit(spark: SparkSession, table: str, files: TableFiles | None = None) -> Audit:
+    """The table (at a location, or by catalog name at the location its catalog gives)."""
+    state = table_health.inspect(spark, table, files)
     if state.status == "missing":
-        return Audit(location, "no table yet")
+        return Audit(table, "no table yet")
     if state.status != "ok":
-        return Audit(location, state.status, state.version,
+        return Audit(table, state.status, state.version,
                      error=str(table_health.state_error(state)))
+    location, shown = state.location, state.table
+    files = files or files_of(spark, location)
     last = _last_commit(state.commit_info)
     try:
         listed = {_relative(location, p) for p in spark.read.format("delta").load(location).inputFiles()}
     except Exception as exc:  # noqa: BLE001 - a table Delta can't open is what this reports
         problem = table_health.first_line(exc)
-        return Audit(location, "unreadable", state.version, last,
-                     error=f"Delta table {location} can't be read: {problem}")
+        return Audit(shown, "unreadable", state.version, last,
+                     error=f"Delta table {shown} can't be read: {problem}")
     stored = {f.path for f in files.data_files(location)}
     missing = sorted(listed - stored)
     if missing:
-        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
-        return Audit(location, "missing files", state.version, last, len(stored - listed),
-                     f"Delta table {location} is missing {len(missing)} data file(s) its version "
-                     f"{state.version} lists: {shown}. {table_health.missing_file_remedy(location)}")
-    return Audit(location, "ok", state.version, last, len(stored - listed))
+        listing = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        return Audit(shown, "missing files", state.version, last, len(stored - listed),
+                     f"Delta table {shown} is missing {len(missing)} data file(s) its version "
+                     f"{state.version} lists: {listing}. {table_health.missing_file_remedy(shown)}")
+    return Audit(shown, "ok", state.version, last, len(stored - listed))
 
 
 def _last_commit(info: dict) -> str:

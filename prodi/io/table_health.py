@@ -11,17 +11,21 @@ writes after each commit; no log replay.
   rolled back, or accepts a commit cut at a line boundary as it is, so its rows are silently
   wrong: prodi neither reads it nor commits on top of it.
 - **a missing data file** is found when a job reads it (`missing_file_error`), or by `prodi doctor`.
+
+A table by catalog name is checked the same way at the location its catalog gives; one the
+catalog doesn't know is missing.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from loguru import logger
 
+from prodi.io.delta_sql import is_named, storage_location, table_ref
 from prodi.io.landing import normalize_path
 from prodi.io.table_files import TableFiles, age_s, files_of
 
@@ -51,20 +55,29 @@ class TableStateError(Exception):
 
 @dataclass(frozen=True)
 class TableState:
-    location: str
+    location: str  # where its files are
     status: str  # missing | half-created | corrupt | ok
     version: int | None = None  # the latest commit on storage
     problem: str = ""  # half-created, corrupt: what was found
     leftovers: tuple[str, ...] = field(default=())  # half-created: the partial data files
     commit_info: dict = field(default_factory=dict, compare=False)  # the latest commit's
+    name: str | None = None  # the catalog name it was asked by
 
     @property
     def committed(self) -> bool:
         return self.status in ("ok", "corrupt")
 
+    @property
+    def table(self) -> str:
+        """The table as the user knows it: its catalog name, else its location."""
+        return self.name or self.location
+
 
 def inspect(spark: SparkSession, location: str, files: TableFiles | None = None) -> TableState:
-    """What state the table at `location` is in (never raises for its state)."""
+    """What state the table at `location` (or of that catalog name) is in (never raises for
+    its state)."""
+    if is_named(location):
+        return _inspect_named(spark, location, files)
     files = files or files_of(spark, location)
     names = files.log_names(location)
     versions = sorted(int(m.group(1)) for n in names or () if (m := _VERSION.match(n)))
@@ -91,6 +104,17 @@ def inspect(spark: SparkSession, location: str, files: TableFiles | None = None)
     problem = commit_problem(latest, commit, contents.get(_crc(latest)), contents.get(_crc(latest - 1)))
     return TableState(location, "corrupt" if problem else "ok", latest, problem or "",
                       commit_info=_commit_info(commit) if not problem else {})
+
+
+def _inspect_named(spark: SparkSession, name: str, files: TableFiles | None) -> TableState:
+    try:
+        where = storage_location(spark, name)
+    except Exception as exc:  # noqa: BLE001 - a table its catalog lists but Delta can't load
+        return TableState(name, "corrupt", problem=f"Delta can't load it ({first_line(exc)})",
+                          name=name)
+    if where is None:
+        return TableState(name, "missing", name=name)
+    return replace(inspect(spark, normalize_path(where), files), name=name)
 
 
 def commit_problem(version: int, commit: bytes, checksum: bytes | None,
@@ -151,22 +175,22 @@ def check(spark: SparkSession, location: str) -> TableState:
 
 def state_error(state: TableState) -> TableStateError:
     """The error a reader (or, when corrupt, anyone) of this table gets."""
-    where = state.location
+    where, ref = state.table, table_ref(state.table)
     if state.status == "half-created":
         return TableStateError(where, "half-created", state.problem,
                                "Nothing can read it until its own layer writes it: re-run that layer "
                                "(its next write starts the table fresh, ignoring the partial files), "
-                               "or delete the folder. If a first write of it is running right now, "
-                               "wait for it")
+                               f"or delete the folder {state.location}. If a first write of it is "
+                               "running right now, wait for it")
     if state.version is None or state.version == 0:
-        remedy = (f"Its first commit is the broken one: delete the folder {where} and re-run the "
-                  "layer that writes it")
+        remedy = (f"Its first commit is the broken one: delete the folder {state.location}"
+                  f"{f' and drop {where}' if state.name else ''} and re-run the layer that writes it")
     else:
         last = state.version - 1
         remedy = (f"Delta would read it as of an earlier or partial state, so prodi neither reads it "
                   f"nor commits on top of it. Put the file back if you have a copy (a backup, or "
                   f"the store's object versioning); otherwise return the table to its last whole "
-                  f"version with `RESTORE TABLE delta.`{where}` TO VERSION AS OF {last}` and re-run "
+                  f"version with `RESTORE TABLE {ref} TO VERSION AS OF {last}` and re-run "
                   f"the layer that writes it: what version {state.version} wrote is written again. "
                   f"`prodi doctor` checks the layer's tables")
     return TableStateError(where, "corrupt", state.problem, remedy)
@@ -220,10 +244,11 @@ def missing_file_error(exc: BaseException) -> TableStateError | None:
 
 
 def missing_file_remedy(table: str) -> str:
+    ref = table_ref(table)
     return (f"Put the file back if you have a copy. Otherwise drop it from the table with "
-            f"`FSCK REPAIR TABLE delta.`{table}`` (Databricks; its rows are lost), or return the "
-            f"table to a version before that file was added with `RESTORE TABLE delta.`{table}` "
-            f"TO VERSION AS OF <n>` (see `DESCRIBE HISTORY delta.`{table}``); then re-run the "
+            f"`FSCK REPAIR TABLE {ref}` (Databricks; its rows are lost), or return the "
+            f"table to a version before that file was added with `RESTORE TABLE {ref} "
+            f"TO VERSION AS OF <n>` (see `DESCRIBE HISTORY {ref}`); then re-run the "
             "layer that writes it")
 
 

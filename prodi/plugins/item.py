@@ -33,8 +33,9 @@ class Item:
         return self.location(self.layer.name, self.name)
 
     def location(self, layer: str, name: str) -> str:
-        """The Delta table of `name` in `layer` (secrets in the storage root not yet resolved)."""
-        return table_location(self.app.cloud.storage.root, layer, self.app.env.table_prefix, name)
+        """The Delta table of `name` in `layer`, a path or a catalog name (secrets in the storage
+        root not yet resolved)."""
+        return table_location(self.app.cloud, layer, self.app.env.table_prefix, name)
 
     def declared_columns(self) -> list[str] | None:
         """The columns the dataset declares, in this layer's section or the first one above it

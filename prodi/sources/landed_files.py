@@ -207,7 +207,7 @@ def _attempts_at(files: list[LandedFile], earlier_runs: set[str]) -> str:
 def ledger_location(item: Item) -> str:
     """The ledger of the files an item has seen (secret references not yet resolved)."""
     app = item.app
-    return table_location(app.cloud.storage.root, f"ingested_files/{item.layer.name}",
+    return table_location(app.cloud, f"ingested_files/{item.layer.name}",
                           app.env.table_prefix, item.name)
 
 

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 
 from prodi.model.errors import SourceError
-from prodi.model.layout import file_uri_path
+from prodi.model.layout import file_uri_path, is_table_name
 from prodi.plugins.item import Item
 from prodi.plugins.run import StageRun
 
@@ -115,7 +115,10 @@ def on_local_disk(path: str) -> str | None:
 
 def table_missing_on_disk(location: str) -> bool:
     """Whether a dry-run can tell, without a JVM, that no Delta table is at `location`: it is
-    on local disk and has no `_delta_log` folder. Remote storage is checked when the run starts."""
+    on local disk and has no `_delta_log` folder. Remote storage, and a table by catalog name,
+    are checked when the run starts."""
+    if is_table_name(location):  # only the catalog knows
+        return False
     local = on_local_disk(location)
     return local is not None and not os.path.isdir(os.path.join(local, "_delta_log"))
 

@@ -16,6 +16,7 @@ from prodi.app.openlineage_events import run_uuid
 from prodi.app.recording import LEDGER_EXIT
 from prodi.cli.main import main
 from prodi.io import run_ledger
+from prodi.model.layout import TableSpace
 from tests.app.test_report import Page
 from tests.app.test_secret_leaks import CANARY, FORMS, _option
 from tests.conftest import generate_demo_data
@@ -24,8 +25,8 @@ pytestmark = pytest.mark.spark
 
 
 def _ledger(spark, lakehouse: Path) -> tuple[list[dict], list[dict]]:
-    runs = run_ledger.recent_runs(spark, str(lakehouse), limit=None)
-    return runs, run_ledger.dataset_runs(spark, str(lakehouse), [r["run_id"] for r in runs])
+    runs = run_ledger.recent_runs(spark, TableSpace(str(lakehouse)), limit=None)
+    return runs, run_ledger.dataset_runs(spark, TableSpace(str(lakehouse)), [r["run_id"] for r in runs])
 
 
 def _strings(value) -> list[str]:  # noqa: ANN001 - any ledger value
@@ -135,7 +136,7 @@ def test_two_concurrent_ledger_appends_both_land(spark_session, tmp_path):
     def write(i: int) -> None:
         start.wait()
         try:
-            run_ledger.append(spark_session, str(tmp_path), [rows[i]], [items[i]])
+            run_ledger.append(spark_session, TableSpace(str(tmp_path)), [rows[i]], [items[i]])
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -145,9 +146,9 @@ def test_two_concurrent_ledger_appends_both_land(spark_session, tmp_path):
     for t in threads:
         t.join()
     assert not errors
-    runs = run_ledger.recent_runs(spark_session, str(tmp_path))
+    runs = run_ledger.recent_runs(spark_session, TableSpace(str(tmp_path)))
     assert sorted(r["run_id"] for r in runs) == ["run-0", "run-1"]
-    got = run_ledger.dataset_runs(spark_session, str(tmp_path), ["run-0", "run-1"])
+    got = run_ledger.dataset_runs(spark_session, TableSpace(str(tmp_path)), ["run-0", "run-1"])
     assert sorted(i["failed_rules"]["r"] for i in got) == [0, 1]
 
 

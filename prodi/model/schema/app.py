@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -36,10 +37,31 @@ class DatabricksClusterSpec:
     cluster_attributes: dict[str, Any] = field(default_factory=dict)
 
 
+class CatalogPart(str):
+    """A catalog's or a schema's name (Unity Catalog, or any metastore Spark knows)."""
+
+    _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+
+    @classmethod
+    def from_config(cls, data: Any, path: str, errors: list[ConfigError]) -> CatalogPart | None:
+        """The name; null or "" is none; anything with a dot, a backtick or a space is an error."""
+        if data is None or data == "":
+            return None
+        if isinstance(data, str) and cls._NAME.fullmatch(data):
+            return cls(data)
+        errors.append(ConfigError(path, "one name part: letters, digits, _ and - (no dots, "
+                                  "backticks or spaces), or null for tables by path", describe(data)))
+        return None
+
+
 @dataclass(frozen=True)
 class CloudSpec:
     name: Literal["local", "aws", "azure", "gcp"]
     storage: StorageSpec
+    # Tables by catalog name (`<catalog>.<schema>.<layer>_<dataset>`) instead of by path under
+    # storage.root: Unity Catalog, or locally Spark's session catalog. Null: by path.
+    catalog: CatalogPart | None = None
+    schema: CatalogPart | None = None
     spark_conf: dict[str, str] = field(default_factory=dict)
     secrets: SecretsSpec = SecretsSpec()
     databricks: DatabricksClusterSpec = DatabricksClusterSpec()
