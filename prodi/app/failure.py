@@ -12,6 +12,7 @@ from prodi.io.table_health import TableStateError, missing_file_error
 from prodi.model.errors import ConfigError, ConfigErrors, DataError, SourceError, WriteConflictError
 from prodi.runtime.ivy import JarResolutionError
 from prodi.runtime.jars import SparkDeltaMismatchError
+from prodi.runtime.local_catalog import LocalCatalogBusyError
 from prodi.runtime.spark_available import SparkUnavailableError
 from prodi.sources.missing_input import MissingInputError
 
@@ -45,6 +46,8 @@ def describe_failure(exc: BaseException) -> Failure:
         return Failure(f"Missing input: {exc}", RUN_EXIT, tb)
     if isinstance(exc, SourceError):
         return Failure(f"Source unavailable: {exc}", RUN_EXIT, tb)
+    if isinstance(exc, LocalCatalogBusyError):
+        return Failure(f"Catalog in use: {exc}", RUN_EXIT, tb)
     if isinstance(exc, JarResolutionError):
         return Failure(f"Jars unavailable: {exc}", RUN_EXIT, tb)
     if isinstance(exc, WriteConflictError):

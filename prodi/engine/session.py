@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from prodi.model.layout import absolute_storage, file_uri_path
 from prodi.model.schema.app import AppConfig, EnvConflictSpec
-from prodi.runtime.local_catalog import METASTORE_URL, local_catalog_conf
+from prodi.runtime.local_catalog import METASTORE_URL, local_catalog_conf, open_local_catalog
 from prodi.runtime.platform import on_databricks
 from prodi.runtime.spark_available import require_spark
 from prodi.secrets.registry import build_chain
@@ -74,11 +73,19 @@ def open_session(app: AppConfig, run_id: str, vault: SecretVault, environ: Mappi
     conf = {key: secrets.resolve(value, f"{_origin(app, key)}.{key}")
             for key, value in spark_conf(app).items()}
     folder = _local_catalog(app)
-    if folder and conf.get(METASTORE_URL, "").startswith("jdbc:derby:;databaseName=" + folder):
-        os.makedirs(folder, exist_ok=True)
+    if folder and conf.get(METASTORE_URL, "").startswith("jdbc:derby:;databaseName=" + folder) \
+            and not _spark_running():
+        open_local_catalog(folder)
     spark = get_session(app.spark.master, app_name or app.spark.app_name, conf, app.spark.jars_dir,
                         environ, packages, remote=app.spark.remote)
     return RunSession(spark, secrets, run_id, tuple(observers), app.env.conflicts)
+
+
+def _spark_running() -> bool:
+    """Whether this process already has a session (a chain's next layer reuses it)."""
+    from pyspark.sql import SparkSession
+
+    return SparkSession.getActiveSession() is not None
 
 
 def _origin(app: AppConfig, key: str) -> str:

@@ -107,11 +107,7 @@ def inspect(spark: SparkSession, location: str, files: TableFiles | None = None)
 
 
 def _inspect_named(spark: SparkSession, name: str, files: TableFiles | None) -> TableState:
-    try:
-        where = storage_location(spark, name)
-    except Exception as exc:  # noqa: BLE001 - a table its catalog lists but Delta can't load
-        return TableState(name, "corrupt", problem=f"Delta can't load it ({first_line(exc)})",
-                          name=name)
+    where = storage_location(spark, name)  # a catalog that fails raises: no state to judge
     if where is None:
         return TableState(name, "missing", name=name)
     return replace(inspect(spark, normalize_path(where), files), name=name)

@@ -6,6 +6,7 @@ Catalog) is set through spark_conf instead, and then this is not used."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 CATALOG_IMPLEMENTATION = "spark.sql.catalogImplementation"
@@ -27,3 +28,42 @@ def local_catalog_conf(folder: str, conf: Mapping[str, str]) -> dict[str, str]:
         METASTORE_URL: f"jdbc:derby:;databaseName={folder}/metastore_db;create=true",
         DRIVER_JAVA_OPTIONS: " ".join(filter(None, (conf.get(DRIVER_JAVA_OPTIONS), derby_log))),
     }
+
+
+class LocalCatalogBusyError(Exception):
+    """Another Spark driver has the local catalog's Derby metastore open."""
+
+
+def open_local_catalog(folder: str) -> None:
+    """Make the catalog's folder, and fail at once, before Spark starts, when another driver
+    holds its metastore: Derby would otherwise fail the first catalog call deep in a run, with
+    pages of Hive traces."""
+    os.makedirs(folder, exist_ok=True)
+    if _locked(os.path.join(folder, "metastore_db", "dbex.lck")):
+        raise LocalCatalogBusyError(
+            f"the local catalog {folder}/metastore_db is open in another Spark driver (another "
+            "prodi run by name on this lakehouse, or a notebook): Derby lets one at a time use "
+            "it. Wait for that run to end, or give concurrent runs a shared metastore through "
+            f"spark_conf ({CATALOG_IMPLEMENTATION}, {METASTORE_URL}); see docs/run/unity-catalog.md")
+
+
+def _locked(path: str) -> bool:
+    """Whether another process holds the lock Derby takes on `path` (a POSIX record lock, as
+    Java's FileChannel.tryLock takes on Linux and macOS); a stale file with no lock is free."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: Derby's own error then says it
+        return False
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:  # no metastore yet, or not ours to open
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)

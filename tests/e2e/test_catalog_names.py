@@ -3,7 +3,7 @@ through the real CLI on local Spark + Delta: every table is a managed table of S
 catalog, kept in the Derby metastore prodi sets up under the lakehouse root, so the names a run
 creates are there for the next process. The first day runs up to silver, then the whole chain
 merges the second day in; gold equals the independent computation, and a third process (`prodi
-runs`, `prodi doctor`) finds the ledger and the tables by name."""
+doctor`) finds the tables by name."""
 
 from __future__ import annotations
 
@@ -94,8 +94,12 @@ def test_every_table_is_in_the_catalog_and_none_is_a_path(chain):
     assert (chain.lakehouse / "_catalog" / "metastore_db").is_dir()
 
 
-def test_a_later_process_finds_the_ledger_and_the_tables_by_name(chain):
-    runs = _prodi(chain.env, chain.root, "runs", *NAMED).stdout
-    assert runs.count(" chain ") == 2 and "raw,bronze,silver,gold" in runs
+def test_the_run_ledger_is_named_and_holds_both_chains(spark_session, chain):
+    runs = chain.table(spark_session, "prodi_runs")
+    assert runs.where("kind = 'chain' AND status = 'ok'").count() == 2
+    assert runs.where("kind = 'layer'").count() == 7  # 3 layers, then 4
+
+
+def test_a_later_process_finds_the_tables_by_name(chain):
     doctor = _prodi(chain.env, chain.root, "doctor", "layer=silver", *NAMED).stdout
     assert "spark_catalog.sales.silver_orders" in doctor and " 0 broken" in doctor
