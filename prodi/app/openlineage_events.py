@@ -21,7 +21,7 @@ from loguru import logger
 import prodi
 from prodi.app.failure import describe_failure
 from prodi.engine.hooks import ItemObserver
-from prodi.model.layout import absolute_storage
+from prodi.model.layout import absolute_storage, is_table_name
 
 if TYPE_CHECKING:
     from prodi.engine.results import DatasetResult
@@ -76,6 +76,8 @@ def dataset_name(location: str, kind: str = "file") -> tuple[str, str]:
         return parts.scheme, parts.path
     if location.startswith(("/", ".", "~")):
         return "file", absolute_storage(location)
+    if kind == "file" and is_table_name(location) and "." in location:  # catalog.schema.table
+        return "catalog", location
     return kind, location
 
 

@@ -106,14 +106,17 @@ class Workspace:
         return source
 
     def table(self, layer: str, name: str) -> DataFrame:
-        """The Delta table of a dataset (or mart) in a layer."""
-        return self.spark.read.format("delta").load(self._plan(layer, name).item.target)
+        """The Delta table of a dataset (or mart) in a layer, by path or by catalog name."""
+        from prodi.io import delta_tables
+
+        return delta_tables.read(self.spark, self._plan(layer, name).item.target)
 
     def quarantine(self, layer: str, name: str) -> DataFrame:
         """The quarantine table of a dataset in a layer."""
+        from prodi.io import delta_tables
         from prodi.sinks.quarantine import quarantine_location
 
-        return self.spark.read.format("delta").load(quarantine_location(self._plan(layer, name).item))
+        return delta_tables.read(self.spark, quarantine_location(self._plan(layer, name).item))
 
     def rows(self, layer: str, name: str, columns: Sequence[str] | None = None
              ) -> list[dict[str, Any]]:

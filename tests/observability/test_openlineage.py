@@ -100,6 +100,7 @@ def test_events_are_on_only_when_the_environment_configures_a_transport():
     ("https://api.example.com/v1/orders?token=x", ("https://api.example.com", "v1/orders")),
     ("dbfs:/mnt/lake/silver/orders", ("dbfs", "/mnt/lake/silver/orders")),
     ("/lake/silver/orders", ("file", "/lake/silver/orders")),
+    ("main.sales.silver_orders", ("catalog", "main.sales.silver_orders")),
 ])
 def test_dataset_names_follow_openlineage_naming_without_credentials(location, expected):
     assert dataset_name(location) == expected
