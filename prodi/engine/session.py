@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from prodi.model.layout import absolute_storage, file_uri_path
 from prodi.model.schema.app import AppConfig, EnvConflictSpec
-from prodi.runtime.local_catalog import METASTORE_URL, local_catalog_conf, open_local_catalog
+from prodi.runtime.local_catalog import local_catalog_conf, open_local_catalog, sets_catalog
 from prodi.runtime.platform import on_databricks
 from prodi.runtime.spark_available import require_spark
 from prodi.secrets.registry import build_chain
@@ -37,13 +37,15 @@ def spark_conf(app: AppConfig) -> dict[str, str]:
     with secret references still in place. Tables by name on the local cloud get a catalog
     under the lakehouse root, unless the conf sets one."""
     conf = {**app.cloud.spark_conf, **app.env.spark_conf, **app.spark.conf}
-    folder = _local_catalog(app)
+    folder = _local_catalog(app, conf)
     return {**conf, **local_catalog_conf(folder, conf)} if folder else conf
 
 
-def _local_catalog(app: AppConfig) -> str | None:
-    """The folder of the local cloud's catalog, when its tables go by name."""
-    if app.cloud.schema and app.cloud.name == "local" and app.spark.remote is None:
+def _local_catalog(app: AppConfig, conf: Mapping[str, str]) -> str | None:
+    """The folder of the catalog prodi keeps for the local cloud's tables by name, in a session
+    of this process, when the user's `conf` sets no catalog of its own."""
+    if app.cloud.schema and app.cloud.name == "local" and app.spark.remote is None \
+            and not sets_catalog(conf):
         return f"{file_uri_path(absolute_storage(app.cloud.storage.root))}/_catalog"
     return None
 
@@ -72,9 +74,8 @@ def open_session(app: AppConfig, run_id: str, vault: SecretVault, environ: Mappi
     secrets = SecretResolver(chain, vault)
     conf = {key: secrets.resolve(value, f"{_origin(app, key)}.{key}")
             for key, value in spark_conf(app).items()}
-    folder = _local_catalog(app)
-    if folder and conf.get(METASTORE_URL, "").startswith("jdbc:derby:;databaseName=" + folder) \
-            and not _spark_running():
+    folder = _local_catalog(app, {**app.cloud.spark_conf, **app.env.spark_conf, **app.spark.conf})
+    if folder and not _spark_running():
         open_local_catalog(folder)
     spark = get_session(app.spark.master, app_name or app.spark.app_name, conf, app.spark.jars_dir,
                         environ, packages, remote=app.spark.remote)

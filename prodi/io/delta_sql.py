@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from loguru import logger
+
 from prodi.model.layout import is_table_name as is_named
 
 if TYPE_CHECKING:
@@ -34,11 +36,9 @@ def table_ref(table: str) -> str:
 
 def ensure_schema(spark: SparkSession, table: str) -> None:
     """Create a named table's schema (`catalog.schema`) when it doesn't exist yet."""
-    schema = table.rsplit(".", 1)[0] if table.count(".") >= 1 else None
+    schema = table.rsplit(".", 1)[0] if "." in table else None
     if schema is None or spark.catalog.databaseExists(schema):
         return
-    from loguru import logger
-
     spark.sql(f"CREATE SCHEMA IF NOT EXISTS {table_ref(schema)}")
     logger.info("created schema {} for {}", schema, table)
 

@@ -15,11 +15,14 @@ METASTORE_URL = "spark.hadoop.javax.jdo.option.ConnectionURL"
 DRIVER_JAVA_OPTIONS = "spark.driver.extraJavaOptions"
 
 
+def sets_catalog(conf: Mapping[str, str]) -> bool:
+    """Whether a run's own conf chooses its catalog (then prodi adds none)."""
+    return CATALOG_IMPLEMENTATION in conf or METASTORE_URL in conf
+
+
 def local_catalog_conf(folder: str, conf: Mapping[str, str]) -> dict[str, str]:
     """The session conf of a local catalog in `folder` (absolute, local; it must exist when
-    the session starts), for a run whose own `conf` sets no catalog; {} when it does."""
-    if CATALOG_IMPLEMENTATION in conf or METASTORE_URL in conf:
-        return {}
+    the session starts), on top of a run's own `conf`."""
     # Derby writes its log to the working directory unless told otherwise.
     derby_log = f"-Dderby.stream.error.file={folder}/derby.log"
     return {
