@@ -9,14 +9,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from prodi.runtime.jars import DELTA_VERSION
+from prodi.runtime.jars import DELTA_ARTIFACTS, SparkDeltaMismatchError, installed_delta_artifacts
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 TEMPLATE_PACKAGE = "prodi.scaffold"
 PROJECT = "__project__"
-DELTA = "__delta__"
+DELTA_PACKAGE = "__delta_package__"
 # Names a wheel or a checkout would not carry as they are.
 RENAMED = {"_gitignore": ".gitignore"}
 SKIPPED = {"__pycache__", "__init__.py"}
@@ -85,5 +85,16 @@ def _copy(entry: Traversable, rel: str, target: Path, project: str) -> Path:
     path = target / rel.replace(PROJECT, project)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = entry.read_text(encoding="utf-8")
-    path.write_text(text.replace(PROJECT, project).replace(DELTA, DELTA_VERSION), encoding="utf-8")
+    text = text.replace(PROJECT, project).replace(DELTA_PACKAGE, delta_package())
+    path.write_text(text, encoding="utf-8")
     return path
+
+
+def delta_package() -> str:
+    """The Delta jar of the project's test session: the one for the installed pyspark and
+    delta-spark (Spark 3.5 or 4.x), else the default line's."""
+    try:
+        group, artifact, release = installed_delta_artifacts()[0]
+    except SparkDeltaMismatchError:  # no Spark here yet: the `spark` extra's line
+        group, artifact, release = DELTA_ARTIFACTS[0]
+    return f"{group}:{artifact}:{release}"

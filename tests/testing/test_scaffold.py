@@ -26,11 +26,27 @@ def test_init_creates_a_project_named_after_its_folder(tmp_path, capsys):
     assert "make demo" in out and "make test" in out and f"cd {target}" in out
     for path in target.rglob("*"):
         if path.is_file():
-            assert "__project__" not in path.read_text() and "__delta__" not in path.read_text()
+            assert "__project__" not in path.read_text() and "__delta_package__" not in path.read_text()
     assert "io.delta:delta-spark_2.12:3.3.2" in (target / "pytest.ini").read_text()
     assert "pipeline=my_shop env=my_shop_dev" in (target / "pytest.ini").read_text()
     # make wants its recipes indented with tabs
     assert "\n\tcp -Rp data/landing/. " in (target / "Makefile").read_text()
+
+
+def test_the_test_session_gets_the_delta_jar_of_the_installed_spark_line(tmp_path, monkeypatch):
+    from prodi.app import init_project as init
+    from prodi.runtime.jars import SparkDeltaMismatchError, delta_artifacts
+
+    monkeypatch.setattr(init, "installed_delta_artifacts", lambda: delta_artifacts("4.0.1", "4.0.1"))
+    ini = (init_project(tmp_path / "four").root / "pytest.ini").read_text()
+    assert "spark.jars.packages: io.delta:delta-spark_2.13:4.0.1\n" in ini
+
+    def no_spark():
+        raise SparkDeltaMismatchError("a local Spark session needs pyspark")
+
+    monkeypatch.setattr(init, "installed_delta_artifacts", no_spark)
+    ini = (init_project(tmp_path / "none").root / "pytest.ini").read_text()
+    assert "spark.jars.packages: io.delta:delta-spark_2.12:3.3.2\n" in ini  # the `spark` extra's
 
 
 def test_every_key_of_the_pipeline_file_is_commented(tmp_path):
